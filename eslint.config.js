@@ -7,21 +7,40 @@ const platformImports = {
   patterns: [
     { group: ['wxt', 'wxt/*'], message: 'core/ and shared/ are platform-free: use an adapter.' },
     { group: ['dexie'], message: 'core/ and shared/ are platform-free: use a repository port.' },
-    { group: ['openai', '@anthropic-ai/sdk', '@google/genai'], message: 'SDKs live in adapters/providers.' },
-    { group: ['webextension-polyfill', '*/adapters/*', '../adapters/*'], message: 'No browser APIs in core/.' },
+    {
+      group: ['openai', '@anthropic-ai/sdk', '@google/genai'],
+      message: 'SDKs live in adapters/providers.',
+    },
+    {
+      group: ['webextension-polyfill', '*/adapters/*', '../adapters/*'],
+      message: 'No browser APIs in core/.',
+    },
     { group: ['react', 'react-dom'], message: 'No UI in core/ or shared/.' },
     { group: ['fastify', 'dockerode', 'pg', 'better-sqlite3', 'kysely'], message: 'Server-only.' },
   ],
 };
 
 export default tseslint.config(
-  { ignores: ['node_modules/', '.output/', '.wxt/', '.data/', '.tmp/', 'bench/out/', '.puppeteerrc.cjs'] },
+  {
+    ignores: [
+      'node_modules/',
+      '.output/',
+      '.wxt/',
+      '.data/',
+      '.tmp/',
+      'bench/out/',
+      '.puppeteerrc.cjs',
+    ],
+  },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
     languageOptions: { parserOptions: { ecmaVersion: 2023, sourceType: 'module' } },
     rules: {
-      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+      '@typescript-eslint/no-unused-vars': [
+        'error',
+        { argsIgnorePattern: '^_', varsIgnorePattern: '^_' },
+      ],
       'no-console': ['error', { allow: ['warn', 'error'] }],
     },
   },
@@ -47,7 +66,15 @@ export default tseslint.config(
         {
           patterns: [
             {
-              group: ['**/shared/crypto/envelope*', '**/shared/crypto/keys*', '**/shared/crypto/vault*', '**/shared/crypto/aead*'],
+              group: [
+                '**/shared/crypto',
+                '**/shared/crypto/index*',
+                '**/shared/crypto/envelope*',
+                '**/shared/crypto/keys*',
+                '**/shared/crypto/key-format*',
+                '**/shared/crypto/vault*',
+                '**/shared/crypto/aead*',
+              ],
               message: 'The relay holds ciphertext only and must not import decryption code.',
             },
           ],
