@@ -10,6 +10,7 @@ export default defineConfig({
       'relay/**/*.test.ts',
       'scripts/**/*.test.ts',
       'e2e/harness/**/*.test.ts',
+      'e2e/doubles/**/*.test.ts',
     ],
     exclude: ['**/node_modules/**', '**/*.integration.test.ts'],
     environment: 'node',
