@@ -3,6 +3,8 @@ import os from 'node:os';
 import path from 'node:path';
 import type { BenchResult } from './types';
 import { benchProviders } from './providers';
+import { benchRelaySync } from './relay-sync';
+import { benchSandbox } from './sandbox';
 import { benchVault } from './vault';
 
 /**
@@ -12,6 +14,8 @@ import { benchVault } from './vault';
 const benches: Record<string, { title: string; run: () => Promise<BenchResult[]> }> = {
   vault: { title: 'Vault (Node)', run: benchVault },
   providers: { title: 'Provider pipeline vs direct SDK', run: benchProviders },
+  relay: { title: 'Relay sync', run: benchRelaySync },
+  sandbox: { title: 'Docker sandbox', run: benchSandbox },
 };
 
 function fmt(r: BenchResult): string {
