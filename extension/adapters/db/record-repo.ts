@@ -1,0 +1,127 @@
+import {
+  openJson,
+  seal,
+  sealJson,
+  type Collection,
+  type RecordContext,
+  type RecoveredVault,
+} from '../../../shared/crypto';
+import {
+  RecordError,
+  type RecordQuery,
+  type RecordRepo,
+  type RecordResult,
+} from '../../core/records/record-repo-port';
+import type { RecordTable } from './record-table';
+import type { RecordRow } from './schema';
+
+/** Plain fields a collection needs for queries; everything else stays in the envelope. */
+export type PlainIndexFields = Pick<RecordRow, 'createdAt' | 'conversationId' | 'at'>;
+
+export interface RecordRepoOptions<T> {
+  /** Derives the plain index fields from a value (ids and timestamps only). */
+  index?: (value: T) => PlainIndexFields;
+  now?: () => number;
+}
+
+/**
+ * Encrypted repository for one collection. Each write bumps `rev` and seals the value
+ * with the collection key under `RecordContext { vaultId, collection, recordId, revision,
+ * deleted }`, so a swapped, replayed or rolled-back envelope fails to open.
+ */
+export function createRecordRepo<T>(
+  table: RecordTable,
+  collection: Collection,
+  getVault: () => RecoveredVault,
+  options: RecordRepoOptions<T> = {},
+): RecordRepo<T> {
+  const now = options.now ?? Date.now;
+
+  function vault(id?: string): RecoveredVault {
+    try {
+      return getVault();
+    } catch (cause) {
+      throw new RecordError('locked', id, { cause });
+    }
+  }
+
+  function context(
+    v: RecoveredVault,
+    row: Pick<RecordRow, 'id' | 'rev' | 'deleted'>,
+  ): RecordContext {
+    return {
+      vaultId: v.vaultId,
+      collection,
+      recordId: row.id,
+      revision: row.rev,
+      deleted: row.deleted === 1,
+    };
+  }
+
+  async function decrypt(v: RecoveredVault, row: RecordRow): Promise<T> {
+    try {
+      return await openJson<T>(v.keys[collection], context(v, row), row.env);
+    } catch (cause) {
+      throw new RecordError('decrypt-failed', row.id, { cause });
+    }
+  }
+
+  return {
+    async put(id, value) {
+      const v = vault(id);
+      const existing = await table.get(id);
+      const rev = (existing?.rev ?? 0) + 1;
+      const env = await sealJson(v.keys[collection], context(v, { id, rev, deleted: 0 }), value);
+      const at = now();
+      await table.put({
+        id,
+        rev,
+        deleted: 0,
+        updatedAt: at,
+        ...(existing?.createdAt !== undefined ? { createdAt: existing.createdAt } : {}),
+        ...options.index?.(value),
+        env,
+      });
+      return rev;
+    },
+
+    async get(id) {
+      const v = vault(id);
+      const row = await table.get(id);
+      if (!row) throw new RecordError('not-found', id);
+      if (row.deleted === 1) throw new RecordError('deleted', id);
+      return decrypt(v, row);
+    },
+
+    async list(query: RecordQuery = { kind: 'all' }) {
+      const v = vault();
+      const rows = (await table.query(query)).filter((r) => r.deleted === 0);
+      return Promise.all(
+        rows.map(async (row): Promise<RecordResult<T>> => {
+          const meta = { id: row.id, rev: row.rev, updatedAt: row.updatedAt };
+          try {
+            return { ok: true, ...meta, value: await decrypt(v, row) };
+          } catch (error) {
+            if (error instanceof RecordError) return { ok: false, ...meta, error };
+            throw error;
+          }
+        }),
+      );
+    },
+
+    async delete(id) {
+      const v = vault(id);
+      const existing = await table.get(id);
+      if (!existing || existing.deleted === 1) return;
+      const rev = existing.rev + 1;
+      // The tombstone keeps no plain index fields and an empty sealed body: the old
+      // ciphertext is overwritten, and the deletion itself is authenticated.
+      const env = await seal(
+        v.keys[collection],
+        context(v, { id, rev, deleted: 1 }),
+        new Uint8Array(0),
+      );
+      await table.put({ id, rev, deleted: 1, updatedAt: now(), env });
+    },
+  };
+}

@@ -1,0 +1,56 @@
+import type { Table } from 'dexie';
+import type { RecordQuery } from '../../core/records/record-repo-port';
+import type { RecordRow } from './schema';
+
+/** Raw row storage under a record repository: Dexie in the extension, a Map in tests. */
+export interface RecordTable {
+  get(id: string): Promise<RecordRow | undefined>;
+  put(row: RecordRow): Promise<void>;
+  query(query: RecordQuery): Promise<RecordRow[]>;
+}
+
+/** RecordTable over a Dexie table of the `nook` database. */
+export function createDexieRecordTable(table: Table<RecordRow, string>): RecordTable {
+  return {
+    get: (id) => table.get(id),
+    async put(row) {
+      await table.put(row);
+    },
+    query(q) {
+      switch (q.kind) {
+        case 'all':
+          return table.toArray();
+        case 'equals':
+          return table.where(q.index).equals(q.value).toArray();
+        case 'between':
+          return table.where(q.index).between(q.lower, q.upper, true, true).toArray();
+      }
+    },
+  };
+}
+
+/** In-memory RecordTable; `rows` is exposed so attack tests can tamper with ciphertext. */
+export function createMemoryRecordTable(): RecordTable & { rows: Map<string, RecordRow> } {
+  const rows = new Map<string, RecordRow>();
+  const field = (row: RecordRow, index: string): unknown =>
+    (row as unknown as Record<string, unknown>)[index];
+  return {
+    rows,
+    async get(id) {
+      const row = rows.get(id);
+      return row && { ...row, env: row.env.slice() };
+    },
+    async put(row) {
+      rows.set(row.id, { ...row, env: row.env.slice() });
+    },
+    async query(q) {
+      const all = [...rows.values()].map((r) => ({ ...r, env: r.env.slice() }));
+      if (q.kind === 'all') return all;
+      if (q.kind === 'equals') return all.filter((r) => field(r, q.index) === q.value);
+      return all.filter((r) => {
+        const v = field(r, q.index);
+        return typeof v === 'number' && v >= q.lower && v <= q.upper;
+      });
+    },
+  };
+}

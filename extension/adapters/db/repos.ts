@@ -1,0 +1,47 @@
+import type { RecoveredVault } from '../../../shared/crypto';
+import type { AppSettings, Conversation, Message } from '../../core/models';
+import { createRecordRepo } from './record-repo';
+import { createDexieRecordTable, createMemoryRecordTable, type RecordTable } from './record-table';
+import type { NookDb, RecordTableName } from './schema';
+
+/** The repositories the extension pages use, one per collection in use so far. */
+export function createRepos(
+  tableFor: (name: RecordTableName) => RecordTable,
+  getVault: () => RecoveredVault,
+) {
+  return {
+    conversations: createRecordRepo<Conversation>(
+      tableFor('conversations'),
+      'conversations',
+      getVault,
+      {
+        index: (c) => ({ createdAt: c.createdAt }),
+      },
+    ),
+    messages: createRecordRepo<Message>(tableFor('messages'), 'messages', getVault, {
+      index: (m) => ({ conversationId: m.conversationId, createdAt: m.createdAt }),
+    }),
+    settings: createRecordRepo<AppSettings>(tableFor('settings'), 'settings', getVault),
+  };
+}
+
+export type Repos = ReturnType<typeof createRepos>;
+
+/** Repositories over the Dexie database. */
+export function createDexieRepos(db: NookDb, getVault: () => RecoveredVault): Repos {
+  return createRepos((name) => createDexieRecordTable(db[name]), getVault);
+}
+
+/** Repositories over in-memory tables (tests); `tables` gives access to the raw rows. */
+export function createMemoryRepos(getVault: () => RecoveredVault) {
+  const tables = new Map<RecordTableName, ReturnType<typeof createMemoryRecordTable>>();
+  const tableFor = (name: RecordTableName) => {
+    let t = tables.get(name);
+    if (!t) {
+      t = createMemoryRecordTable();
+      tables.set(name, t);
+    }
+    return t;
+  };
+  return { repos: createRepos(tableFor, getVault), table: tableFor };
+}

@@ -1,0 +1,55 @@
+/**
+ * Domain models of what Nook stores. Every field here lives only inside an encrypted
+ * envelope on disk; the plain row keeps ids and timestamps (see adapters/db/schema.ts).
+ */
+
+/** How a message ended; `interrupted` and `error` keep whatever text arrived. */
+export const MESSAGE_STATUS = ['complete', 'interrupted', 'error'] as const;
+export type MessageStatus = (typeof MESSAGE_STATUS)[number];
+
+export const MESSAGE_ROLE = ['user', 'assistant', 'system', 'tool'] as const;
+export type MessageRole = (typeof MESSAGE_ROLE)[number];
+
+/** A chat thread. `title` is user-visible and therefore encrypted like everything else. */
+export interface Conversation {
+  id: string;
+  title: string;
+  createdAt: number;
+  updatedAt: number;
+  model?: string;
+  providerId?: string;
+  systemPrompt?: string;
+  personaId?: string;
+}
+
+/** Token counts reported by a provider for one answer. */
+export interface MessageUsage {
+  inputTokens: number;
+  outputTokens: number;
+}
+
+/** One message of a conversation. Messages are immutable once complete. */
+export interface Message {
+  id: string;
+  conversationId: string;
+  role: MessageRole;
+  content: string;
+  createdAt: number;
+  model?: string;
+  usage?: MessageUsage;
+  status?: MessageStatus;
+}
+
+/** User preferences; stored as one encrypted record in the `settings` collection. */
+export interface AppSettings {
+  /** Minutes without activity before the vault locks itself. */
+  autoLockMinutes: number;
+}
+
+/** The id of the single settings record. */
+export const SETTINGS_RECORD_ID = 'app';
+
+/** Limits the options page accepts for the auto-lock timeout, in minutes. */
+export const AUTO_LOCK_LIMITS = { min: 1, max: 24 * 60 } as const;
+
+export const DEFAULT_SETTINGS: AppSettings = { autoLockMinutes: 15 } as const;
