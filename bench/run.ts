@@ -3,6 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import type { BenchResult } from './types';
 import { benchProviders } from './providers';
+import { benchRedaction } from './redaction';
 import { benchRelaySync } from './relay-sync';
 import { benchSandbox } from './sandbox';
 import { benchVault } from './vault';
@@ -16,6 +17,7 @@ const benches: Record<string, { title: string; run: () => Promise<BenchResult[]>
   providers: { title: 'Provider pipeline vs direct SDK', run: benchProviders },
   relay: { title: 'Relay sync', run: benchRelaySync },
   sandbox: { title: 'Docker sandbox', run: benchSandbox },
+  redaction: { title: 'Redaction', run: benchRedaction },
 };
 
 function fmt(r: BenchResult): string {
