@@ -7,6 +7,7 @@ import { benchRedaction } from './redaction';
 import { benchRelaySync } from './relay-sync';
 import { benchSandbox } from './sandbox';
 import { benchVault } from './vault';
+import { benchVaultBrowser } from './vault-browser';
 
 /**
  * `npm run bench [-- name…]`: runs the benchmarks, prints percentiles and ratios against
@@ -14,6 +15,7 @@ import { benchVault } from './vault';
  */
 const benches: Record<string, { title: string; run: () => Promise<BenchResult[]> }> = {
   vault: { title: 'Vault (Node)', run: benchVault },
+  'vault-browser': { title: 'Vault (headless Chromium, built extension)', run: benchVaultBrowser },
   providers: { title: 'Provider pipeline vs direct SDK', run: benchProviders },
   relay: { title: 'Relay sync', run: benchRelaySync },
   sandbox: { title: 'Docker sandbox', run: benchSandbox },
