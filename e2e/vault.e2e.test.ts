@@ -123,6 +123,64 @@ describe('vault (Chromium, built extension)', () => {
     await waitFor(async () => (await v.bodyText()).includes(canary), 'message readable');
   });
 
+  it('shows a clear per-record error for a tampered record while the rest still loads', async () => {
+    const second = `second message ${makeCanary('ok')}`;
+    await v.fill('composer-input', second);
+    await v.page.keyboard.press('Enter');
+    await waitFor(async () => (await v.bodyText()).includes(second), 'second message');
+    // Flip one ciphertext bit of the first message, straight in IndexedDB.
+    const tampered = await v.page.evaluate(async () => {
+      const db = await new Promise<IDBDatabase>((res, rej) => {
+        const r = indexedDB.open('nook');
+        r.onsuccess = () => res(r.result);
+        r.onerror = () => rej(r.error);
+      });
+      const rows = await new Promise<{ id: string; createdAt: number; env: Uint8Array }[]>(
+        (res, rej) => {
+          const r = db.transaction('messages').objectStore('messages').getAll();
+          r.onsuccess = () => res(r.result);
+          r.onerror = () => rej(r.error);
+        },
+      );
+      const first = rows.sort((a, b) => a.createdAt - b.createdAt)[0]!;
+      const env = new Uint8Array(first.env);
+      env[env.length - 20]! ^= 0x01;
+      await new Promise((res, rej) => {
+        const tx = db.transaction('messages', 'readwrite');
+        tx.objectStore('messages').put({ ...first, env });
+        tx.oncomplete = res;
+        tx.onerror = () => rej(tx.error);
+      });
+      db.close();
+      return first.id;
+    });
+    expect(tampered).toBeTruthy();
+    await v.page.reload({ waitUntil: 'load' });
+    await v.click('conv-item');
+    await v.visible('record-error');
+    expect(await v.text('record-error')).toMatch(/could not be decrypted/i);
+    await waitFor(async () => (await v.text('msg-list')).includes(second), 'the intact message');
+    // The damaged message is replaced by the error, not shown (the title still quotes it).
+    expect(await v.text('msg-list')).not.toContain(canary);
+  });
+
+  it('opens as the real side panel from the toolbar action', async () => {
+    const page = await ext.browser.newPage();
+    const extension = (await ext.browser.extensions()).get(ext.extensionId);
+    expect(extension).toBeDefined();
+    await page.triggerExtensionAction(extension!);
+    const target = await ext.browser.waitForTarget(
+      (t) =>
+        t.url() === `chrome-extension://${ext.extensionId}/sidepanel.html` && t !== v.page.target(),
+      { timeout: 20_000 },
+    );
+    const panel = await target.asPage();
+    const panelVault = vaultPage(panel);
+    // Still unlocked (keys in storage.session), so the real panel shows the app.
+    await panelVault.visible('app-root');
+    await page.close();
+  });
+
   it('needs the passphrase again after the browser restarts, and the disk holds no canary', async () => {
     const dir = ext.userDataDir;
     await ext.close();
