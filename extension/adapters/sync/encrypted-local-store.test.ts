@@ -1,0 +1,89 @@
+import { IDBFactory, IDBKeyRange } from 'fake-indexeddb';
+import { Dexie, type Table } from 'dexie';
+import { describe, expect, it } from 'vitest';
+import type { OutboxOp } from '../../core/sync/ports';
+import { createFakeRelay } from '../../core/sync/fake-relay';
+import { createTestDevice, fakeSyncKeys } from '../../core/sync/sync-test-kit';
+import { createDexieSyncBackend } from './dexie-sync-backend';
+import {
+  createEncryptedLocalStore,
+  createMemorySyncBackend,
+  syncRowKey,
+  type SyncRow,
+  type SyncRowBackend,
+} from './encrypted-local-store';
+
+const CANARY = 'CANARY-91c2';
+
+function contains(bytes: unknown, needle: string): boolean {
+  return JSON.stringify(bytes, (_k, v: unknown) =>
+    v instanceof Uint8Array ? new TextDecoder('latin1').decode(v) : v,
+  ).includes(needle);
+}
+
+async function syncPair(backend: SyncRowBackend) {
+  const relay = createFakeRelay();
+  const keys = fakeSyncKeys();
+  const a = createTestDevice(relay, keys, 'A', {
+    store: createEncryptedLocalStore(backend, keys),
+  });
+  const b = createTestDevice(relay, keys, 'B');
+  await a.engine.setFields('conversations', 'c1', { title: CANARY });
+  await a.engine.setBody('memory', 'k1', `${CANARY} memory`);
+  await a.engine.sync();
+  await b.engine.sync();
+  await b.engine.setFields('conversations', 'c1', { model: 'from B' });
+  await b.engine.sync();
+  await a.engine.sync();
+  return { a, b, keys };
+}
+
+describe('encrypted local sync store', () => {
+  it('syncs like the in-memory store and keeps no plaintext at rest', async () => {
+    const backend = createMemorySyncBackend();
+    const { a } = await syncPair(backend);
+    expect(await a.engine.read('conversations', 'c1')).toEqual({
+      id: 'c1',
+      value: { title: CANARY, model: 'from B' },
+    });
+    expect(backend.rows.size).toBe(2);
+    expect(contains([...backend.rows.values()], CANARY)).toBe(false);
+  });
+
+  it('attack: a row ciphertext moved to another row is refused', async () => {
+    const backend = createMemorySyncBackend();
+    const { a } = await syncPair(backend);
+    const conv = backend.rows.get(syncRowKey('conversations', 'c1'))!;
+    const mem = backend.rows.get(syncRowKey('memory', 'k1'))!;
+    backend.rows.set(mem.key, { ...mem, env: conv.env! });
+    await expect(a.engine.list('memory')).rejects.toMatchObject({ code: 'bad-record' });
+  });
+
+  it('works over Dexie (fake-indexeddb) in one transaction per commit', async () => {
+    const db = new Dexie(`sync-test-${Math.random()}`, {
+      indexedDB: new IDBFactory(),
+      IDBKeyRange,
+    });
+    db.version(1).stores({
+      meta: 'key',
+      sync_records: 'key, collection, dirty',
+      sync_outbox: 'opId',
+    });
+    const tables = {
+      records: db.table('sync_records') as Table<SyncRow, string>,
+      outbox: db.table('sync_outbox') as Table<OutboxOp, string>,
+      meta: db.table('meta') as Table<{ key: string; value: unknown }, string>,
+    };
+    const backend = createDexieSyncBackend(db, tables);
+    const { a } = await syncPair(backend);
+    expect(await a.engine.read('conversations', 'c1')).toMatchObject({
+      value: { title: CANARY, model: 'from B' },
+    });
+    expect(await tables.outbox.count()).toBe(0);
+    expect((await backend.getState())?.cursor).toBeGreaterThan(0);
+    expect(contains(await tables.records.toArray(), CANARY)).toBe(false);
+    await a.engine.setBody('memory', 'k2', 'pending');
+    expect((await backend.listRows({ dirty: true })).map((r) => r.id)).toEqual(['k2']);
+    db.close();
+  });
+});

@@ -1,0 +1,178 @@
+/**
+ * The sync engine's {@link LocalRecordStore}, encrypting every document at rest. Rows keep
+ * only what the engine needs in plain (ids, flags, the seen revision/hash); the `SyncDoc`
+ * is sealed with the collection key under AAD `vaultId | collection | "local/" + id |
+ * localVersion`, so a row's ciphertext cannot be moved to another row (or confused with a
+ * synced envelope, whose record ids never contain '/'). Storage itself is a
+ * {@link SyncRowBackend}: Dexie in the extension (dexie-sync-backend.ts), memory in tests.
+ */
+import { openJson, sealJson, type CollectionKey, type RecordContext } from '../../../shared/crypto';
+import { SyncError } from '../../core/sync/errors';
+import type {
+  LocalRecord,
+  LocalRecordStore,
+  OutboxOp,
+  SeenVersion,
+  SyncState,
+} from '../../core/sync/ports';
+import { parseSyncDoc } from '../../core/sync/sync-doc';
+
+/** One stored record row. `env` is absent for tombstones. */
+export interface SyncRow {
+  /** `collection/id` (ids never contain '/'). */
+  key: string;
+  collection: string;
+  id: string;
+  deleted: 0 | 1;
+  dirty: 0 | 1;
+  localVersion: number;
+  seen?: SeenVersion;
+  env?: Uint8Array;
+}
+
+/** One atomic write. */
+export interface SyncRowBatch {
+  rows?: SyncRow[];
+  outboxPut?: OutboxOp[];
+  outboxDelete?: string[];
+  state?: SyncState;
+}
+
+/** Raw row storage; `write` must be atomic (one IndexedDB transaction). */
+export interface SyncRowBackend {
+  getRow(key: string): Promise<SyncRow | undefined>;
+  listRows(filter?: { collection?: string; dirty?: true }): Promise<SyncRow[]>;
+  listOutbox(): Promise<OutboxOp[]>;
+  getState(): Promise<SyncState | undefined>;
+  write(batch: SyncRowBatch): Promise<void>;
+}
+
+/** Keys for at-rest encryption (the same collection keys the vault derives). */
+export interface LocalStoreKeys {
+  vaultId: string;
+  collectionKey(collection: string): CollectionKey | undefined;
+}
+
+/** Row key of a record. */
+export const syncRowKey = (collection: string, id: string) => `${collection}/${id}`;
+
+/** Creates the encrypted store over `backend`. */
+export function createEncryptedLocalStore(
+  backend: SyncRowBackend,
+  keys: LocalStoreKeys,
+): LocalRecordStore {
+  function key(collection: string, id: string): CollectionKey {
+    const k = keys.collectionKey(collection);
+    if (k === undefined) {
+      throw new SyncError('bad-record', 'No key for this collection.', { collection, id });
+    }
+    return k;
+  }
+  const context = (collection: string, id: string, localVersion: number): RecordContext => ({
+    vaultId: keys.vaultId,
+    collection,
+    recordId: `local/${id}`,
+    revision: localVersion,
+    deleted: false,
+  });
+
+  async function toRow(r: LocalRecord): Promise<SyncRow> {
+    const row: SyncRow = {
+      key: syncRowKey(r.collection, r.id),
+      collection: r.collection,
+      id: r.id,
+      deleted: r.deleted ? 1 : 0,
+      dirty: r.dirty ? 1 : 0,
+      localVersion: r.localVersion,
+      ...(r.seen === undefined ? {} : { seen: r.seen }),
+    };
+    if (r.doc !== undefined) {
+      row.env = await sealJson(
+        key(r.collection, r.id),
+        context(r.collection, r.id, r.localVersion),
+        r.doc,
+      );
+    }
+    return row;
+  }
+
+  async function fromRow(row: SyncRow): Promise<LocalRecord> {
+    let doc: LocalRecord['doc'];
+    if (row.env !== undefined) {
+      let raw: unknown;
+      try {
+        raw = await openJson(
+          key(row.collection, row.id),
+          context(row.collection, row.id, row.localVersion),
+          row.env,
+        );
+      } catch (cause) {
+        throw new SyncError(
+          'bad-record',
+          'A locally stored sync record could not be decrypted.',
+          { collection: row.collection, id: row.id },
+          { cause },
+        );
+      }
+      const kind = (raw as { kind?: unknown } | null)?.kind;
+      doc = parseSyncDoc(raw, kind === 'fields' ? 'lww' : 'immutable');
+    }
+    return {
+      collection: row.collection,
+      id: row.id,
+      doc,
+      deleted: row.deleted === 1,
+      dirty: row.dirty === 1,
+      localVersion: row.localVersion,
+      seen: row.seen,
+    };
+  }
+
+  return {
+    async getRecord(collection, id) {
+      const row = await backend.getRow(syncRowKey(collection, id));
+      return row === undefined ? undefined : fromRow(row);
+    },
+    async listRecords(collection) {
+      const rows = await backend.listRows(collection === undefined ? {} : { collection });
+      return Promise.all(rows.map(fromRow));
+    },
+    async listDirty() {
+      return Promise.all((await backend.listRows({ dirty: true })).map(fromRow));
+    },
+    listOutbox: () => backend.listOutbox(),
+    getState: () => backend.getState(),
+    async commit(change) {
+      // Seal first: encryption is async and must not run inside the IndexedDB transaction
+      // (a transaction auto-commits when it waits on anything but IndexedDB itself).
+      const rows = await Promise.all((change.records ?? []).map(toRow));
+      await backend.write({ ...change, rows });
+    },
+  };
+}
+
+/** In-memory {@link SyncRowBackend}; `rows` is exposed so tests can inspect ciphertext. */
+export function createMemorySyncBackend(): SyncRowBackend & { rows: Map<string, SyncRow> } {
+  const rows = new Map<string, SyncRow>();
+  const outbox = new Map<string, OutboxOp>();
+  let state: SyncState | undefined;
+  return {
+    rows,
+    getRow: async (k) => structuredClone(rows.get(k)),
+    async listRows(filter = {}) {
+      return [...rows.values()]
+        .filter((r) => filter.collection === undefined || r.collection === filter.collection)
+        .filter((r) => filter.dirty === undefined || r.dirty === 1)
+        .map((r) => structuredClone(r));
+    },
+    listOutbox: async () => [...outbox.values()].map((o) => structuredClone(o)),
+    getState: async () => structuredClone(state),
+    async write(batch) {
+      const copy = structuredClone(batch);
+      for (const r of copy.rows ?? []) rows.set(r.key, r);
+      for (const id of copy.outboxDelete ?? []) outbox.delete(id);
+      for (const o of copy.outboxPut ?? []) outbox.set(o.opId, o);
+      if (copy.state !== undefined) state = copy.state;
+    },
+  };
+}

@@ -1,0 +1,327 @@
+/**
+ * The sync engine: local writes (stamped with the device's HLC and queued), and sync passes
+ * (pull → push → pull → manifest) driven by the relay's notification socket, with
+ * exponential backoff and jitter while the relay is unreachable. Local writes and each merge
+ * step take one store lock, so writes stay responsive during a slow pass but never race it. Nothing is lost across failures: writes and sealed ops are
+ * persisted before anything is sent.
+ */
+import { randomBytes, toBase64Url } from '../../../shared/crypto';
+import { base64Length, DEFAULT_MAX_ENVELOPE_BYTES } from '../../../shared/protocol';
+import { backoffDelay, type BackoffOptions } from './backoff';
+import { RelayError, SyncError } from './errors';
+import { createHlcClock, parseHlc, serializeHlc, type HlcClock } from './hlc';
+import { mergeFields, type SyncConflict } from './merge';
+import type {
+  LocalRecord,
+  LocalRecordStore,
+  RelaySocket,
+  RelayTransport,
+  SyncKeys,
+  SyncState,
+} from './ports';
+import { checkRemoteManifest, uploadManifest } from './manifest-sync';
+import { pullAll, pushAll, type PassContext, type SyncReport } from './sync-pass';
+import {
+  DEFAULT_POLICIES,
+  docValue,
+  sameJson,
+  type FieldsDoc,
+  type JsonValue,
+  type MergePolicy,
+  type SyncDoc,
+} from './sync-doc';
+
+/** Options of {@link createSyncEngine}. */
+export interface SyncEngineOptions {
+  transport: RelayTransport;
+  store: LocalRecordStore;
+  keys: SyncKeys;
+  /** This device's id (HLC node and manifest author). */
+  device: string;
+  socket?: RelaySocket;
+  /** Merge policy per collection; collections not listed are not synced. */
+  policies?: Readonly<Record<string, MergePolicy>>;
+  now?: () => number;
+  /** Random record/op ids. */
+  newId?: () => string;
+  /** Waits between retries; injectable so tests do not sleep. */
+  sleep?: (ms: number) => Promise<void>;
+  backoff?: BackoffOptions;
+  /** Retries of one pass while the relay is unreachable (default 6). */
+  maxAttempts?: number;
+  pullLimit?: number;
+  maxOpsPerPush?: number;
+  /** The relay's manifest size cap (its maxEnvelopeBytes; default 1 MiB). */
+  maxManifestBytes?: number;
+  /** Called for conflicts the user may want to see. */
+  onConflict?: (conflict: SyncConflict) => void;
+  /** Called when a background pass fails (SyncError: the relay misbehaved; RelayError: gave up). */
+  onError?: (error: SyncError | RelayError | Error) => void;
+}
+
+/** A readable record as the app sees it. */
+export interface SyncedValue {
+  id: string;
+  value: JsonValue;
+  /** Set on a memory conflict copy. */
+  conflictOf?: string;
+}
+
+/** The engine's public surface. */
+export interface SyncEngine {
+  /** Sets fields of an lww record (creates it). Fields not named are left as they are. */
+  setFields(collection: string, id: string, fields: Record<string, JsonValue>): Promise<void>;
+  /** Writes the body of an immutable or keep-both record. Rewriting a message is refused. */
+  setBody(collection: string, id: string, body: JsonValue): Promise<void>;
+  /** Deletes a record (a tombstone that always wins). */
+  remove(collection: string, id: string): Promise<void>;
+  read(collection: string, id: string): Promise<SyncedValue | undefined>;
+  list(collection: string): Promise<SyncedValue[]>;
+  /** Runs one pass now, retrying unreachable-relay failures with backoff. */
+  sync(): Promise<SyncReport>;
+  /** Starts socket-driven background sync. */
+  start(): void;
+  /** Stops background sync (a running pass finishes). */
+  stop(): void;
+  /** "Last synced" and how many local changes wait for the relay (for the options page). */
+  status(): Promise<{ lastSyncedAt: number | undefined; pending: number }>;
+  /** Resolves when no pass is running or scheduled. */
+  idle(): Promise<void>;
+}
+
+const EMPTY_STATE: SyncState = {
+  cursor: 0,
+  highestSeq: 0,
+  manifestCounter: 0,
+  hlc: undefined,
+  lastSyncedAt: undefined,
+};
+
+/** Creates a sync engine over the given ports. */
+export function createSyncEngine(o: SyncEngineOptions): SyncEngine {
+  const policies = o.policies ?? DEFAULT_POLICIES;
+  const now = o.now ?? Date.now;
+  const newId = o.newId ?? (() => toBase64Url(randomBytes(16)));
+  const sleep = o.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
+  const maxAttempts = o.maxAttempts ?? 6;
+  const policyOf = (c: string) => (Object.hasOwn(policies, c) ? policies[c] : undefined);
+
+  let loaded: { state: SyncState; clock: HlcClock } | undefined;
+  let loading: Promise<{ state: SyncState; clock: HlcClock }> | undefined;
+  let storeChain: Promise<unknown> = Promise.resolve();
+  let passChain: Promise<unknown> = Promise.resolve();
+  let running = false;
+  let rerun = false;
+  let background: Promise<void> = Promise.resolve();
+  const unsubscribe: (() => void)[] = [];
+
+  function serialise(which: 'store' | 'pass') {
+    return <T>(fn: () => Promise<T>): Promise<T> => {
+      const prev = which === 'store' ? storeChain : passChain;
+      const next = prev.then(fn, fn);
+      const settled = next.catch(() => undefined);
+      if (which === 'store') storeChain = settled;
+      else passChain = settled;
+      return next;
+    };
+  }
+  /** Read-modify-writes of the store (local writes, merges): short, never across the network. */
+  const exclusive = serialise('store');
+  /** One pass at a time; a pass takes the store lock only around each merge. */
+  const onePass = serialise('pass');
+
+  /** Loads the persisted state and clock once (single-flight). */
+  function load() {
+    if (loaded !== undefined) return Promise.resolve(loaded);
+    loading ??= (async () => {
+      const state = { ...EMPTY_STATE, ...(await o.store.getState()) };
+      const last = state.hlc === undefined ? undefined : parseHlc(state.hlc);
+      loaded = {
+        state,
+        clock: createHlcClock(o.device, { now, ...(last === undefined ? {} : { last }) }),
+      };
+      return loaded;
+    })().finally(() => {
+      loading = undefined;
+    });
+    return loading;
+  }
+
+  function policyFor(collection: string, kind: SyncDoc['kind']): MergePolicy {
+    const p = policyOf(collection);
+    const ok = p !== undefined && (p === 'lww') === (kind === 'fields');
+    if (!ok) {
+      throw new SyncError('invalid-write', 'This collection does not take that kind of write.', {
+        collection,
+      });
+    }
+    return p;
+  }
+
+  async function write(
+    collection: string,
+    id: string,
+    edit: (rec: LocalRecord, stamp: string) => LocalRecord | undefined,
+  ): Promise<void> {
+    await exclusive(async () => {
+      const { state, clock } = await load();
+      const rec: LocalRecord = (await o.store.getRecord(collection, id)) ?? {
+        collection,
+        id,
+        doc: undefined,
+        deleted: false,
+        dirty: false,
+        localVersion: 0,
+        seen: undefined,
+      };
+      if (rec.deleted) {
+        throw new SyncError('invalid-write', 'A deleted record cannot be written again.', {
+          collection,
+          id,
+        });
+      }
+      const next = edit(rec, serializeHlc(clock.now()));
+      if (next === undefined) return;
+      state.hlc = serializeHlc(clock.peek());
+      await o.store.commit({
+        records: [{ ...next, dirty: true, localVersion: rec.localVersion + 1 }],
+        state: { ...state },
+      });
+    });
+    schedule();
+  }
+
+  async function readRecords(collection: string): Promise<SyncedValue[]> {
+    const recs = await o.store.listRecords(collection);
+    return recs.flatMap((r) => {
+      if (r.deleted || r.doc === undefined) return [];
+      const v: SyncedValue = { id: r.id, value: docValue(r.doc) };
+      if (r.doc.kind === 'body' && r.doc.conflictOf !== undefined) v.conflictOf = r.doc.conflictOf;
+      return [v];
+    });
+  }
+
+  async function pass(): Promise<SyncReport> {
+    const { state, clock } = await load();
+    const ctx: PassContext = {
+      transport: o.transport,
+      store: o.store,
+      keys: o.keys,
+      device: o.device,
+      clock,
+      policyOf,
+      newId,
+      now,
+      pullLimit: o.pullLimit ?? 500,
+      maxOpsPerPush: o.maxOpsPerPush ?? 200,
+      maxManifestChars: base64Length(o.maxManifestBytes ?? DEFAULT_MAX_ENVELOPE_BYTES),
+      state,
+      report: { pulled: 0, pushed: 0, conflicts: [] },
+      atomic: exclusive,
+    };
+    await pullAll(ctx);
+    await checkRemoteManifest(ctx);
+    const pushed = await pushAll(ctx);
+    if (pushed > 0) {
+      await pullAll(ctx);
+      await uploadManifest(ctx);
+    }
+    state.lastSyncedAt = now();
+    await o.store.commit({ state: { ...state } });
+    for (const c of ctx.report.conflicts) o.onConflict?.(c);
+    return ctx.report;
+  }
+
+  async function syncWithRetry(): Promise<SyncReport> {
+    for (let attempt = 0; ; attempt++) {
+      try {
+        // The in-memory state only ever advances past verified data, so a failed pass
+        // can resume from it.
+        return await onePass(pass);
+      } catch (e) {
+        if (!(e instanceof RelayError) || !e.retryable || attempt + 1 >= maxAttempts) throw e;
+        await sleep(backoffDelay(attempt, o.backoff, e.retryAfter));
+      }
+    }
+  }
+
+  function schedule(): void {
+    if (unsubscribe.length === 0) return; // background sync not started
+    if (running) {
+      rerun = true;
+      return;
+    }
+    running = true;
+    background = (async () => {
+      do {
+        rerun = false;
+        try {
+          await syncWithRetry();
+        } catch (e) {
+          o.onError?.(e instanceof Error ? e : new Error('sync failed'));
+        }
+      } while (rerun && unsubscribe.length > 0);
+      running = false;
+    })();
+  }
+
+  return {
+    setFields(collection, id, fields) {
+      return write(collection, id, (rec, hlc) => {
+        policyFor(collection, 'fields');
+        const patch: FieldsDoc = { v: 1, kind: 'fields', fields: {} };
+        for (const [k, value] of Object.entries(fields)) patch.fields[k] = { value, hlc };
+        const base: FieldsDoc =
+          rec.doc?.kind === 'fields' ? rec.doc : { v: 1, kind: 'fields', fields: {} };
+        return { ...rec, doc: mergeFields(base, patch) };
+      });
+    },
+    setBody(collection, id, body) {
+      return write(collection, id, (rec, hlc) => {
+        const policy = policyFor(collection, 'body');
+        if (policy === 'immutable' && rec.doc !== undefined) {
+          if (rec.doc.kind === 'body' && sameJson(rec.doc.body, body)) return undefined;
+          throw new SyncError('invalid-write', 'Messages cannot be changed once written.', {
+            collection,
+            id,
+          });
+        }
+        return { ...rec, doc: { v: 1, kind: 'body', body, hlc } };
+      });
+    },
+    remove(collection, id) {
+      return write(collection, id, (rec) => ({ ...rec, doc: undefined, deleted: true }));
+    },
+    async read(collection, id) {
+      return (await exclusive(() => readRecords(collection))).find((r) => r.id === id);
+    },
+    list: (collection) => exclusive(() => readRecords(collection)),
+    sync: syncWithRetry,
+    start() {
+      if (unsubscribe.length > 0 || o.socket === undefined) return;
+      const socket = o.socket;
+      unsubscribe.push(
+        socket.onNotify((seq) => {
+          if (loaded === undefined || seq > loaded.state.cursor) schedule();
+        }),
+        socket.onStatusChange((s) => {
+          if (s === 'online') schedule();
+        }),
+      );
+      schedule();
+    },
+    stop() {
+      for (const u of unsubscribe.splice(0)) u();
+    },
+    async status() {
+      const { state } = await load();
+      const pending = (await exclusive(() => o.store.listDirty())).length;
+      return { lastSyncedAt: state.lastSyncedAt, pending };
+    },
+    async idle() {
+      while (running) await background;
+      await passChain;
+      await storeChain;
+    },
+  };
+}
