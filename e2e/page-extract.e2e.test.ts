@@ -3,6 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import puppeteer, { type Browser, type Page } from 'puppeteer';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CHROMIUM, CHROMIUM_ARGS } from './harness/browser';
 import { extractPageContent, type ExtractOptions } from '../extension/core/page/extract';
 import { UNTRUSTED_END, wrapUntrusted } from '../extension/core/page/untrusted';
 import {
@@ -16,7 +17,6 @@ import {
 // scripting.executeScript) runs in Debian's Chromium against hostile fixture pages.
 // No extension build is needed: Puppeteer serialises the function the same way.
 
-const CHROMIUM = process.env.NOOK_CHROMIUM ?? '/usr/bin/chromium';
 const CAP = 20_000;
 
 const HIDDEN_MARKERS = [
@@ -77,15 +77,7 @@ describe('extractPageContent in Chromium', () => {
       headless: true,
       pipe: true,
       userDataDir: fs.mkdtempSync(path.join(os.tmpdir(), 'nook-e2e-page-')),
-      args: [
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-quic',
-        '--no-first-run',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-      ],
+      args: CHROMIUM_ARGS,
     });
     page = await browser.newPage();
     await page.setViewport({ width: 1200, height: 800 });

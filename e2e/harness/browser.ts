@@ -5,7 +5,23 @@ import puppeteer, { type Browser, type Page, type WebWorker } from 'puppeteer';
 
 /** Where `npm run build` puts the Chrome build. */
 export const CHROME_BUILD = path.resolve('.output/chrome-mv3');
-const CHROMIUM = process.env.NOOK_CHROMIUM ?? '/usr/bin/chromium';
+/** Debian's Chromium (override with NOOK_CHROMIUM). */
+export const CHROMIUM = process.env.NOOK_CHROMIUM ?? '/usr/bin/chromium';
+
+/**
+ * Flags for every test browser. The background-networking ones matter: without them
+ * Chromium floods this closed network with update and sync requests.
+ */
+export const CHROMIUM_ARGS = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--disable-default-apps',
+];
 
 export interface ExtensionBrowser {
   browser: Browser;
@@ -36,16 +52,7 @@ export async function launchWithExtension(
     pipe: true,
     enableExtensions: true,
     userDataDir,
-    args: [
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-      '--disable-default-apps',
-    ],
+    args: CHROMIUM_ARGS,
   });
   const extensionId = await browser.installExtension(CHROME_BUILD);
   const workerUrl = `chrome-extension://${extensionId}/background.js`;
