@@ -13,7 +13,12 @@ describe('relay app basics', () => {
   it('GET /healthz reports ok, the protocol version and the backend', async () => {
     const res = await app.inject({ method: 'GET', url: '/healthz' });
     expect(res.statusCode).toBe(200);
-    expect(res.json()).toEqual({ status: 'ok', protocolVersion: 1, storage: 'sqlite' });
+    expect(res.json()).toEqual({
+      status: 'ok',
+      protocolVersion: 1,
+      storage: 'sqlite',
+      sandbox: 'off',
+    });
   });
 
   it('sends security headers (helmet)', async () => {

@@ -8,7 +8,7 @@ import swagger from '@fastify/swagger';
 import websocket from '@fastify/websocket';
 import Fastify, { type FastifyInstance, type FastifyPluginAsync } from 'fastify';
 import type { DestinationStream } from 'pino';
-import { ERROR_CODES, PROTOCOL_VERSION, WS_CLOSE } from '../shared/protocol';
+import { ERROR_CODES, PROTOCOL_VERSION, SANDBOX_WIRE_LIMITS, WS_CLOSE } from '../shared/protocol';
 import { createAttemptLimiter } from './auth/attempt-limiter';
 import { createSessionService } from './auth/sessions';
 import { createVerifier } from './auth/verifier';
@@ -22,9 +22,16 @@ import { createSocketRegistry, type SocketRegistry } from './notify/socket-regis
 import { accountRoutes } from './routes/accounts';
 import { signedInRoutes } from './routes/account';
 import { healthRoutes } from './routes/health';
+import { sandboxRoutes } from './routes/sandbox';
 import { syncRoutes } from './routes/sync';
 import { wsRoutes } from './routes/ws';
-import { auditWith, type AccountDeletedHook, type RelayServices } from './services';
+import { DEFAULT_SANDBOX_LIMITS, type SandboxRunner } from './sandbox/runner';
+import {
+  auditWith,
+  type AccountDeletedHook,
+  type RelayServices,
+  type SandboxService,
+} from './services';
 import { openStore } from './store';
 import { pgClientConfig } from './store/postgres-store';
 import type { RelayStore } from './store/types';
@@ -38,6 +45,12 @@ export interface RelayDeps {
   now?: () => number;
   onAccountDeleted?: AccountDeletedHook;
   /**
+   * The code sandbox. A runner turns it on (the caller owns it: the app never closes it, and
+   * account deletion calls `runner.removeAccount` before `onAccountDeleted`); `{ offReason }`
+   * or nothing leaves it off and its routes answer 503.
+   */
+  sandbox?: SandboxDeps;
+  /**
    * Extra route plugins (e.g. the sandbox), registered after the core routes. They see
    * `app.relay` and can guard routes with `requireAuth` from services.ts.
    */
@@ -46,8 +59,49 @@ export interface RelayDeps {
   https?: { cert: Buffer; key: Buffer };
 }
 
+/** How the app gets its sandbox (see `RelayDeps.sandbox`). */
+export type SandboxDeps =
+  | {
+      runner: SandboxRunner;
+      /** Largest upload body; match the runner's `maxUploadBytes` (default 32 MiB). */
+      maxUploadBytes?: number;
+    }
+  | { offReason: string };
+
+/** Why the sandbox is off when nobody said. */
+const SANDBOX_NOT_CONFIGURED = 'no sandbox image is configured (NOOK_SANDBOX_IMAGE)';
+
+function sandboxService(deps: SandboxDeps | undefined): SandboxService {
+  if (deps === undefined) return { state: 'off', reason: SANDBOX_NOT_CONFIGURED };
+  if ('offReason' in deps) return { state: 'off', reason: deps.offReason };
+  return {
+    state: 'on',
+    runner: deps.runner,
+    maxUploadBytes: deps.maxUploadBytes ?? DEFAULT_SANDBOX_LIMITS.maxUploadBytes,
+  };
+}
+
+/** Account deletion removes the sandbox first: a failure leaves the account intact to retry. */
+function accountDeletedHook(
+  sandbox: SandboxService,
+  next: AccountDeletedHook | undefined,
+): AccountDeletedHook | undefined {
+  if (sandbox.state === 'off') return next;
+  return async (accountId) => {
+    await sandbox.runner.removeAccount(accountId);
+    if (next !== undefined) await next(accountId);
+  };
+}
+
 const HOUR = 3_600_000;
 const OP_ID_RETENTION_MS = 30 * 24 * HOUR;
+
+const SANDBOX_FILES = '/v1/sandbox/files/';
+
+/** Sandbox file names are user content: the log keeps only the route. */
+function redactPath(path: string): string {
+  return path.startsWith(SANDBOX_FILES) ? `${SANDBOX_FILES}[redacted]` : path;
+}
 
 /** Logger options: no bodies, no auth headers, no client IPs (those exist only as keyed tags). */
 function loggerOptions(config: RelayConfig, stream: DestinationStream | undefined) {
@@ -71,7 +125,7 @@ function loggerOptions(config: RelayConfig, stream: DestinationStream | undefine
       req: (req: { method?: string; url?: string; id?: unknown }) => ({
         id: req.id,
         method: req.method,
-        path: (req.url ?? '').split('?')[0],
+        path: redactPath((req.url ?? '').split('?')[0] ?? ''),
       }),
     },
     ...(stream === undefined ? {} : { stream }),
@@ -106,6 +160,7 @@ export async function buildApp(
         : createLocalNotifier();
   }
   const sockets = createSocketRegistry();
+  const sandbox = sandboxService(deps.sandbox);
   const services: RelayServices = {
     config,
     store,
@@ -114,7 +169,8 @@ export async function buildApp(
     now,
     verifier: createVerifier(config.argon2, config.pepper),
     loginLimiter: createAttemptLimiter(config.limits.loginPerAccountPerMinute, 60_000),
-    onAccountDeleted: deps.onAccountDeleted,
+    onAccountDeleted: accountDeletedHook(sandbox, deps.onAccountDeleted),
+    sandbox,
     audit: auditWith(store, config.pepper, now),
     sessions: createSessionService({
       store,
@@ -145,7 +201,7 @@ export async function buildApp(
     if (deps.store === undefined) await store.close();
   });
   try {
-    await registerAll(app, config, sockets, deps.routes ?? []);
+    await registerAll(app, config, sockets, deps.routes ?? [], sandbox.state === 'on');
   } catch (err) {
     await app.close().catch(() => undefined);
     throw err;
@@ -160,6 +216,7 @@ async function registerAll(
   config: RelayConfig,
   sockets: SocketRegistry,
   routes: FastifyPluginAsync[],
+  sandboxOn: boolean,
 ): Promise<void> {
   // JSON only: a text/plain body would otherwise reach validation as a string.
   app.removeContentTypeParser('text/plain');
@@ -185,7 +242,9 @@ async function registerAll(
     },
   });
   await app.register(websocket, {
-    options: { maxPayload: 4096 },
+    // A `run` frame carries up to 64 KiB of code, which JSON escaping can grow up to six-fold
+    // (`\u0001`); without a sandbox, frames stay tiny.
+    options: { maxPayload: sandboxOn ? 6 * SANDBOX_WIRE_LIMITS.maxCodeBytes + 4096 : 4096 },
     // Replaces the plugin's default preClose: close every socket (authenticated or still
     // awaiting its auth frame) with 1001 so clients know to reconnect elsewhere.
     async preClose(this: FastifyInstance) {
@@ -201,5 +260,6 @@ async function registerAll(
   await app.register(signedInRoutes);
   await app.register(syncRoutes);
   await app.register(wsRoutes);
+  await app.register(sandboxRoutes);
   for (const plugin of routes) await app.register(plugin);
 }

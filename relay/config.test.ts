@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { ConfigError, loadConfig, parsePepper } from './config';
+import { ConfigError, loadConfig, loadSandboxSettings, parsePepper } from './config';
 
 const dirs: string[] = [];
 const tmp = () => {
@@ -93,5 +93,72 @@ describe('loadConfig', () => {
   it('parses hex and base64 peppers', () => {
     expect(parsePepper('00'.repeat(32))).toHaveLength(32);
     expect(parsePepper(Buffer.alloc(40, 7).toString('base64'))).toHaveLength(40);
+  });
+});
+
+describe('loadSandboxSettings', () => {
+  it('is off without an image, or with NOOK_SANDBOX=off, and says why', () => {
+    expect(loadSandboxSettings({}, tmp())).toEqual({
+      state: 'off',
+      reason: 'NOOK_SANDBOX_IMAGE is not set',
+    });
+    expect(
+      loadSandboxSettings({ NOOK_SANDBOX: 'off', NOOK_SANDBOX_IMAGE: 'nook-sandbox:1' }, tmp()),
+    ).toEqual({ state: 'off', reason: 'NOOK_SANDBOX=off' });
+  });
+
+  it('generates a persistent 0600 account key when none is given', () => {
+    const dir = tmp();
+    const a = loadSandboxSettings({ NOOK_SANDBOX_IMAGE: 'nook-sandbox:1' }, dir);
+    const b = loadSandboxSettings({ NOOK_SANDBOX_IMAGE: 'nook-sandbox:1' }, dir);
+    const file = path.join(dir, 'sandbox-account-key');
+    expect(fs.statSync(file).mode & 0o777).toBe(0o600);
+    expect(a.state === 'on' && a.runner.accountKey).toMatch(/^[0-9a-f]{64}$/);
+    expect(a).toEqual(b);
+    expect(a).toMatchObject({ state: 'on', runner: { image: 'nook-sandbox:1' } });
+    fs.chmodSync(file, 0o644);
+    expect(() => loadSandboxSettings({ NOOK_SANDBOX_IMAGE: 'nook-sandbox:1' }, dir)).toThrow(
+      /NOOK_SANDBOX_ACCOUNT_KEY: .*chmod 600/,
+    );
+  });
+
+  it('takes the key, instance, runtime and idle time from the environment', () => {
+    const s = loadSandboxSettings(
+      {
+        NOOK_SANDBOX_IMAGE: 'nook-sandbox:2',
+        NOOK_SANDBOX_ACCOUNT_KEY: 'k'.repeat(40),
+        NOOK_SANDBOX_INSTANCE: 'relay-2',
+        NOOK_SANDBOX_RUNTIME: 'runsc',
+        NOOK_SANDBOX_IDLE_MS: '5000',
+      },
+      tmp(),
+    );
+    expect(s).toEqual({
+      state: 'on',
+      runner: {
+        image: 'nook-sandbox:2',
+        accountKey: 'k'.repeat(40),
+        instance: 'relay-2',
+        runtime: 'runsc',
+        idleMs: 5000,
+      },
+    });
+  });
+
+  it.each([
+    ['NOOK_SANDBOX', { NOOK_SANDBOX: 'maybe' }],
+    ['NOOK_SANDBOX_IMAGE', { NOOK_SANDBOX_IMAGE: 'bad tag; rm -rf' }],
+    ['NOOK_SANDBOX_IDLE_MS', { NOOK_SANDBOX_IMAGE: 'i:1', NOOK_SANDBOX_IDLE_MS: '1e3' }],
+    ['NOOK_SANDBOX_INSTANCE', { NOOK_SANDBOX_IMAGE: 'i:1', NOOK_SANDBOX_INSTANCE: 'A B' }],
+    ['NOOK_SANDBOX_ACCOUNT_KEY', { NOOK_SANDBOX_IMAGE: 'i:1', NOOK_SANDBOX_ACCOUNT_KEY: 'short' }],
+  ])('names %s when it is bad', (variable, env) => {
+    let err: unknown;
+    try {
+      loadSandboxSettings(env, tmp());
+    } catch (e) {
+      err = e;
+    }
+    expect(err).toBeInstanceOf(ConfigError);
+    expect((err as ConfigError).variable).toBe(variable);
   });
 });

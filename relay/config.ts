@@ -27,10 +27,17 @@
  * | NOOK_RELAY_WS_AUTH_TIMEOUT_MS     | 5000               | Time for a WebSocket's first (auth) frame        |
  * | NOOK_RELAY_PG_CHANNEL             | nook_relay_seq     | LISTEN/NOTIFY channel for multi-instance fan-out |
  * | NOOK_RELAY_SIGNUP_SECRET          | (unset: open)      | ≥16 chars; sign-up then requires this code       |
+ * | NOOK_SANDBOX                      | on                 | `off` disables the sandbox even with an image    |
+ * | NOOK_SANDBOX_IMAGE                | (unset: no sandbox)| sandbox image tag (scripts/build-sandbox-image.sh) |
+ * | NOOK_SANDBOX_ACCOUNT_KEY          | (generated)        | ≥32 chars; else `sandbox-account-key` (0600) in the data dir |
+ * | NOOK_SANDBOX_INSTANCE             | default            | names/labels this relay's sandboxes (several relays, one daemon) |
+ * | NOOK_SANDBOX_RUNTIME, _IDLE_MS, DOCKER_HOST | (see relay/sandbox/README.md) | gVisor, idle stop, daemon socket |
  */
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
+import { sandboxConfigFromEnv } from './sandbox/config-from-env';
+import type { DockerRunnerConfig } from './sandbox/docker-runner';
 
 /** A bad environment value; the message names the variable and what is expected. */
 export class ConfigError extends Error {
@@ -112,9 +119,12 @@ export function parsePepper(raw: string, variable = 'NOOK_RELAY_PEPPER'): Uint8A
   return new Uint8Array(bytes);
 }
 
-/** Reads `DATA_DIR/pepper`, creating it (0600, 32 random bytes) on first start. */
-export function loadOrCreatePepper(dataDir: string): Uint8Array {
-  const file = path.join(dataDir, 'pepper');
+/**
+ * Reads `DATA_DIR/<name>`, creating it (0600, 32 random bytes as hex) on first start, and
+ * refuses a file others can read. `variable` is the environment variable that replaces it.
+ */
+export function loadOrCreateSecret(dataDir: string, name: string, variable: string): string {
+  const file = path.join(dataDir, name);
   fs.mkdirSync(dataDir, { recursive: true, mode: 0o700 });
   try {
     // 'wx' fails if the file exists, so two instances starting at once never overwrite it.
@@ -124,11 +134,54 @@ export function loadOrCreatePepper(dataDir: string): Uint8Array {
   }
   const mode = fs.statSync(file).mode & 0o077;
   if (mode !== 0)
+    throw new ConfigError(variable, `${file} must not be readable by others (chmod 600)`);
+  return fs.readFileSync(file, 'utf8').trim();
+}
+
+/** Reads `DATA_DIR/pepper`, creating it (0600, 32 random bytes) on first start. */
+export function loadOrCreatePepper(dataDir: string): Uint8Array {
+  const secret = loadOrCreateSecret(dataDir, 'pepper', 'NOOK_RELAY_PEPPER');
+  return parsePepper(secret, path.join(dataDir, 'pepper'));
+}
+
+/**
+ * The sandbox's settings: off (with the reason, for the start-up log and the 503s) or the
+ * Docker runner's configuration. `NOOK_SANDBOX=off` turns it off even with an image; the
+ * account key comes from `NOOK_SANDBOX_ACCOUNT_KEY` or `DATA_DIR/sandbox-account-key`.
+ */
+export function loadSandboxSettings(
+  env: Env,
+  dataDir: string,
+): { state: 'off'; reason: string } | { state: 'on'; runner: DockerRunnerConfig } {
+  const sw = (env.NOOK_SANDBOX ?? '').trim().toLowerCase();
+  if (!['', 'on', 'off'].includes(sw)) throw new ConfigError('NOOK_SANDBOX', 'expected on or off');
+  if (sw === 'off') return { state: 'off', reason: 'NOOK_SANDBOX=off' };
+  if (!env.NOOK_SANDBOX_IMAGE?.trim()) {
+    return { state: 'off', reason: 'NOOK_SANDBOX_IMAGE is not set' };
+  }
+  if (!/^[\w./:-]+$/.test(env.NOOK_SANDBOX_IMAGE.trim())) {
     throw new ConfigError(
-      'NOOK_RELAY_PEPPER',
-      `${file} must not be readable by others (chmod 600)`,
+      'NOOK_SANDBOX_IMAGE',
+      'expected an image tag such as nook-sandbox:1a2b3c',
     );
-  return parsePepper(fs.readFileSync(file, 'utf8'), file);
+  }
+  const idle = env.NOOK_SANDBOX_IDLE_MS;
+  if (idle !== undefined && idle !== '' && !/^[1-9]\d{0,9}$/.test(idle)) {
+    throw new ConfigError('NOOK_SANDBOX_IDLE_MS', 'expected a whole number of milliseconds');
+  }
+  const instance = env.NOOK_SANDBOX_INSTANCE || undefined;
+  if (instance !== undefined && !/^[a-z0-9-]{1,20}$/.test(instance)) {
+    throw new ConfigError('NOOK_SANDBOX_INSTANCE', 'lowercase letters, digits and - (1 to 20)');
+  }
+  const accountKey =
+    env.NOOK_SANDBOX_ACCOUNT_KEY ||
+    loadOrCreateSecret(dataDir, 'sandbox-account-key', 'NOOK_SANDBOX_ACCOUNT_KEY');
+  if (accountKey.length < 32) {
+    throw new ConfigError('NOOK_SANDBOX_ACCOUNT_KEY', 'must be at least 32 characters');
+  }
+  const runner = sandboxConfigFromEnv({ ...env, NOOK_SANDBOX_ACCOUNT_KEY: accountKey });
+  if (runner === undefined) return { state: 'off', reason: 'NOOK_SANDBOX_IMAGE is not set' };
+  return { state: 'on', runner: instance === undefined ? runner : { ...runner, instance } };
 }
 
 /** Parses and validates the environment. Throws ConfigError naming the bad variable. */

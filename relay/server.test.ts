@@ -27,11 +27,35 @@ describe('relay/server.ts (real process)', () => {
     const dir = tmp();
     const relay = await spawnRelay(baseEnv(dir));
     const res = await fetch(`${relay.url}/healthz`);
-    expect(await res.json()).toEqual({ status: 'ok', protocolVersion: 1, storage: 'sqlite' });
+    expect(await res.json()).toEqual({
+      status: 'ok',
+      protocolVersion: 1,
+      storage: 'sqlite',
+      sandbox: 'off',
+    });
     relay.child.kill('SIGTERM');
     expect((await relay.exited).code).toBe(0);
     expect(relay.output()).toContain('shutting down');
+    expect(relay.output()).toContain('sandbox: off (NOOK_SANDBOX_IMAGE is not set)');
     expect(fs.statSync(path.join(dir, 'pepper')).mode & 0o777).toBe(0o600);
+  });
+
+  it('runs with the sandbox off when the Docker daemon does not answer, and says so', async () => {
+    const dir = tmp();
+    const relay = await spawnRelay({
+      ...baseEnv(dir),
+      NOOK_SANDBOX_IMAGE: 'nook-sandbox:none',
+      DOCKER_HOST: `unix://${path.join(dir, 'no-docker.sock')}`,
+    });
+    try {
+      const res = await fetch(`${relay.url}/healthz`);
+      expect(await res.json()).toMatchObject({ status: 'ok', sandbox: 'off' });
+      expect(relay.output()).toContain('sandbox: off (the Docker daemon did not answer at start)');
+      expect(fs.statSync(path.join(dir, 'sandbox-account-key')).mode & 0o777).toBe(0o600);
+    } finally {
+      relay.child.kill('SIGTERM');
+      await relay.exited;
+    }
   });
 
   it('refuses to start on a bad variable, naming it (exit 2)', async () => {

@@ -11,11 +11,22 @@ import type { Verifier } from './auth/verifier';
 import type { RelayConfig } from './config';
 import { errors } from './errors';
 import type { SeqNotifier } from './notify/notifier';
+import type { SandboxRunner } from './sandbox/runner';
 import type { SocketRegistry } from './notify/socket-registry';
 import type { RelayStore } from './store/types';
 
-/** Called after an account is purged (the sandbox removes its container and volume). */
+/**
+ * Called before an account is purged (the sandbox removes its container and volume); if it
+ * throws, nothing is deleted and the user may retry.
+ */
 export type AccountDeletedHook = (accountId: string) => Promise<void>;
+
+/**
+ * The code sandbox: its runner (`on`), or why this relay runs none (`off`; the sandbox
+ * routes then answer 503 with the reason).
+ */
+export type SandboxService =
+  { state: 'on'; runner: SandboxRunner; maxUploadBytes: number } | { state: 'off'; reason: string };
 
 export interface RelayServices {
   config: RelayConfig;
@@ -27,6 +38,7 @@ export interface RelayServices {
   sockets: SocketRegistry;
   now: () => number;
   onAccountDeleted: AccountDeletedHook | undefined;
+  sandbox: SandboxService;
   /** Appends an audit entry; the client IP is kept only as a keyed tag. */
   audit(
     accountId: string,

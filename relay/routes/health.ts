@@ -1,18 +1,19 @@
 /** Liveness and the OpenAPI document. */
 import { Type } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
-import { HealthBody, PROTOCOL_VERSION } from '../../shared/protocol';
+import { PROTOCOL_VERSION, RelayHealthBody } from '../../shared/protocol';
 import { responses } from './schema-helpers';
 
 /** Registers GET /healthz and GET /openapi.json. */
 export async function healthRoutes(app: FastifyInstance): Promise<void> {
   app.get(
     '/healthz',
-    { schema: { tags: ['meta'], response: responses({ 200: HealthBody }) } },
+    { schema: { tags: ['meta'], response: responses({ 200: RelayHealthBody }) } },
     async () => ({
       status: 'ok' as const,
       protocolVersion: PROTOCOL_VERSION,
       storage: app.relay.store.kind,
+      sandbox: app.relay.sandbox.state,
     }),
   );
   app.get(

@@ -1,7 +1,7 @@
 /**
  * GET /v1/ws. The first frame must be `{type:'auth', token}` within the configured time, or
- * the socket closes with 4401. Afterwards the server only announces `{type:'notify', seq}`
- * (and answers pings). Tokens never travel in the URL, where proxies would log them.
+ * the socket closes with 4401. Afterwards the server announces `{type:'notify', seq}`, answers
+ * pings and runs code in the account's sandbox (`run`, see sandbox-ws.ts). Tokens never travel in the URL, where proxies would log them.
  */
 import type { FastifyInstance } from 'fastify';
 import type { WebSocket } from 'ws';
@@ -11,18 +11,29 @@ import {
   type WsClientMessage,
   type WsServerMessage,
 } from '../../shared/protocol';
+import { checkRunFrame, createSocketRuns } from './sandbox-ws';
 
-function parse(data: unknown): WsClientMessage | undefined {
+/** Largest frame accepted before the socket is authenticated. */
+const PRE_AUTH_MAX_BYTES = 4096;
+
+/** The frame as JSON (undefined when it is not JSON). */
+function parseJson(data: unknown): unknown {
   try {
     const text = Buffer.isBuffer(data) ? data.toString('utf8') : String(data);
-    const msg = JSON.parse(text) as Partial<Record<string, unknown>>;
-    if (msg.type === 'auth' && typeof msg.token === 'string' && msg.token.length <= 128) {
-      return { type: 'auth', token: msg.token };
-    }
-    if (msg.type === 'ping') return { type: 'ping' };
+    return JSON.parse(text) as unknown;
   } catch {
-    // Fall through: not JSON.
+    return undefined;
   }
+}
+
+/** The auth and ping messages (runs are checked by sandbox-ws.ts). */
+function parse(json: unknown): WsClientMessage | undefined {
+  if (typeof json !== 'object' || json === null) return undefined;
+  const msg = json as Partial<Record<string, unknown>>;
+  if (msg.type === 'auth' && typeof msg.token === 'string' && msg.token.length <= 128) {
+    return { type: 'auth', token: msg.token };
+  }
+  if (msg.type === 'ping') return { type: 'ping' };
   return undefined;
 }
 
@@ -47,10 +58,21 @@ export async function wsRoutes(app: FastifyInstance): Promise<void> {
       for (const c of cleanups.splice(0)) c();
     });
 
+    let runs: ReturnType<typeof createSocketRuns> | undefined;
+
     socket.on('message', (data) => {
-      const msg = parse(data);
+      // With the sandbox on, frames may be large (code); before auth only a small one is fair.
+      if (state !== 'open' && Buffer.isBuffer(data) && data.length > PRE_AUTH_MAX_BYTES) {
+        socket.close(WS_CLOSE.unauthorized, 'auth first');
+        return;
+      }
+      const json = parseJson(data);
+      const msg = parse(json);
       if (state === 'open') {
+        const run = checkRunFrame(json);
         if (msg?.type === 'ping') send(socket, { type: 'pong' });
+        else if (run.kind === 'run') runs?.start(run.run);
+        else if (run.kind === 'bad-run') runs?.reject(run.runId);
         else socket.close(WS_CLOSE.badMessage, 'unexpected message');
         return;
       }
@@ -85,6 +107,12 @@ export async function wsRoutes(app: FastifyInstance): Promise<void> {
         }
         state = 'open';
         clearTimeout(authTimer);
+        runs = createSocketRuns({
+          sandbox: app.relay.sandbox,
+          accountId: session.accountId,
+          send: (m) => send(socket, m),
+          log: app.log,
+        });
         ready = true;
         send(socket, { type: 'hello', protocolVersion: PROTOCOL_VERSION, seq: account.seq });
         // Access tokens are short-lived; the socket lives no longer than its token.

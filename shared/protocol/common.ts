@@ -57,6 +57,8 @@ export const ERROR_CODES = {
   tooManyAttempts: 'too-many-attempts',
   internal: 'internal',
   unavailable: 'unavailable',
+  quotaExceeded: 'quota-exceeded',
+  sandboxOff: 'sandbox-off',
 } as const;
 export type ErrorCode = (typeof ERROR_CODES)[keyof typeof ERROR_CODES];
 

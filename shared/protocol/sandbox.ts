@@ -1,4 +1,5 @@
 import { Type, type Static } from '@sinclair/typebox';
+import { HealthBody } from './common';
 
 /**
  * Sandbox messages shared by the extension and the relay: run requests, the frames a run
@@ -110,3 +111,34 @@ export const SandboxStatus = Type.Object({
   quotaBytes: Type.Integer({ minimum: 0 }),
 });
 export type SandboxStatus = Static<typeof SandboxStatus>;
+
+/** Whether the relay runs a sandbox at all (reported by `GET /healthz`). */
+export const SandboxAvailability = Type.Union([Type.Literal('on'), Type.Literal('off')]);
+export type SandboxAvailability = Static<typeof SandboxAvailability>;
+
+/**
+ * Reply of `POST /v1/sandbox/run`: the whole output, collected (stdout and stderr each in
+ * order; use the WebSocket `run` message to stream it interleaved as it is produced).
+ */
+export const SandboxRunReply = Type.Object(
+  {
+    stdout: Type.String(),
+    stderr: Type.String(),
+    exitCode: Type.Union([Type.Integer(), Type.Null()]),
+    signal: Type.Union([Type.String(), Type.Null()]),
+    timedOut: Type.Boolean(),
+    oomKilled: Type.Boolean(),
+    outputTruncated: Type.Boolean(),
+    quotaExceeded: Type.Boolean(),
+    durationMs: Type.Integer({ minimum: 0 }),
+  },
+  { additionalProperties: false },
+);
+export type SandboxRunReply = Static<typeof SandboxRunReply>;
+
+/** `GET /healthz` with the sandbox's availability (the core HealthBody plus `sandbox`). */
+export const RelayHealthBody = Type.Composite(
+  [HealthBody, Type.Object({ sandbox: SandboxAvailability })],
+  { additionalProperties: false },
+);
+export type RelayHealthBody = Static<typeof RelayHealthBody>;

@@ -1,4 +1,5 @@
 import { Type, type Static } from '@sinclair/typebox';
+import { SandboxLanguage, SandboxRunRequest } from './sandbox';
 import { Seq } from './sync';
 
 /** WebSocket close codes used by the relay (4000–4999 are application-defined). */
@@ -20,7 +21,29 @@ export const WsAuth = Type.Object(
 );
 /** Keep-alive; answered with `pong`. */
 export const WsPing = Type.Object({ type: Type.Literal('ping') }, { additionalProperties: false });
-export const WsClientMessage = Type.Union([WsAuth, WsPing]);
+/** Client-chosen id tying a run's frames together (unique among the socket's open runs). */
+export const WsRunId = Type.String({
+  pattern: '^[A-Za-z0-9_-]{1,64}$',
+  minLength: 1,
+  maxLength: 64,
+});
+/**
+ * Runs code in the caller's sandbox (after `auth`). The server answers with `output` frames
+ * as produced, then exactly one `end` or `run-error`. Runs of one account are queued by the
+ * relay (one at a time, a short queue, then `run-error` with code `rate-limited`).
+ */
+export const WsRun = Type.Object(
+  {
+    type: Type.Literal('run'),
+    runId: WsRunId,
+    language: SandboxLanguage,
+    code: SandboxRunRequest.properties.code,
+    timeoutMs: SandboxRunRequest.properties.timeoutMs,
+  },
+  { additionalProperties: false },
+);
+export type WsRun = Static<typeof WsRun>;
+export const WsClientMessage = Type.Union([WsAuth, WsPing, WsRun]);
 export type WsClientMessage = Static<typeof WsClientMessage>;
 
 /** Sent once after a successful `auth`. */
@@ -34,5 +57,51 @@ export const WsNotify = Type.Object(
   { additionalProperties: false },
 );
 export const WsPong = Type.Object({ type: Type.Literal('pong') }, { additionalProperties: false });
-export const WsServerMessage = Type.Union([WsHello, WsNotify, WsPong]);
+/** Output of a run, in production order; `data` is UTF-8 decoded. */
+export const WsRunOutput = Type.Object(
+  {
+    type: Type.Literal('output'),
+    runId: WsRunId,
+    stream: Type.Union([Type.Literal('stdout'), Type.Literal('stderr')]),
+    data: Type.String(),
+  },
+  { additionalProperties: false },
+);
+/** How a run ended (the last frame of a run that started). */
+export const WsRunEnd = Type.Object(
+  {
+    type: Type.Literal('end'),
+    runId: WsRunId,
+    exitCode: Type.Union([Type.Integer(), Type.Null()]),
+    signal: Type.Union([Type.String(), Type.Null()]),
+    timedOut: Type.Boolean(),
+    oomKilled: Type.Boolean(),
+    outputTruncated: Type.Boolean(),
+    quotaExceeded: Type.Boolean(),
+    durationMs: Type.Integer({ minimum: 0 }),
+  },
+  { additionalProperties: false },
+);
+/**
+ * A run that could not start or was lost. `code` is one of `ERROR_CODES` (the same code the
+ * HTTP route would answer: `rate-limited` busy, `unavailable` sandbox off or down,
+ * `invalid-request`, `payload-too-large`, `conflict` workspace over quota, `internal`).
+ */
+export const WsRunError = Type.Object(
+  {
+    type: Type.Literal('run-error'),
+    runId: WsRunId,
+    code: Type.String(),
+    message: Type.String(),
+  },
+  { additionalProperties: false },
+);
+export const WsServerMessage = Type.Union([
+  WsHello,
+  WsNotify,
+  WsPong,
+  WsRunOutput,
+  WsRunEnd,
+  WsRunError,
+]);
 export type WsServerMessage = Static<typeof WsServerMessage>;
