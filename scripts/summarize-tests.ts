@@ -3,7 +3,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 
-const [dir = '.', seconds = '?'] = process.argv.slice(2);
+const [dir = '.', seconds = '?', expected = ''] = process.argv.slice(2);
 let passed = 0;
 let failed = 0;
 let skipped = 0;
@@ -20,6 +20,14 @@ for (const file of fs
   failed += f;
   skipped += s;
   rows.push(`  ${path.basename(file, '.json').padEnd(10)} ${p} passed, ${f} failed, ${s} skipped`);
+}
+// A suite whose runner crashed writes no report: count it as a failure, by name.
+const missing = expected
+  .split(',')
+  .filter((name) => name !== '' && !fs.existsSync(path.join(dir, `${name}.json`)));
+for (const name of missing) {
+  failed += 1;
+  rows.push(`  ${name.padEnd(10)} no report: the suite crashed before it finished`);
 }
 console.log(`\nSuites (${seconds}s):\n${rows.join('\n')}`);
 console.log(`nook: ${passed} passed, ${failed} failed, ${skipped} skipped`);

@@ -50,5 +50,5 @@ say "building the extension for Chrome and Firefox…"
 npm run -s build >"$RUN_DIR/build.log" 2>&1 || { cat "$RUN_DIR/build.log"; die "build failed"; }
 suite e2e --config e2e/vitest.config.ts || status=1
 
-npx tsx scripts/summarize-tests.ts "$RUN_DIR/reports" "$(( $(date +%s) - t0 ))" || status=1
+npx tsx scripts/summarize-tests.ts "$RUN_DIR/reports" "$(( $(date +%s) - t0 ))" unit,sandbox,e2e || status=1
 exit $status

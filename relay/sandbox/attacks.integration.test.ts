@@ -64,6 +64,24 @@ describe('attacks on the sandbox (real Docker)', () => {
     expect(ok.stdout).toBe('alive\n');
   });
 
+  it("the supervisor's memory watchdog kills a run past its limit even below the cgroup limit", async () => {
+    // 64 MiB per run inside a 256 MiB container: the kernel would allow it, the watchdog not.
+    const watched = testRunner(image, instance, { limits: { runMemoryBytes: 64 << 20 } });
+    try {
+      const r = await runCollect(watched, 'walter', {
+        language: 'python',
+        code: 'a = []\nfor i in range(10):\n    a.append(b"x" * (16 << 20))\nprint("survived")',
+      });
+      expect(r).toMatchObject({ oomKilled: true, signal: 'SIGKILL', timedOut: false });
+      expect(r.stdout).not.toContain('survived');
+      const ok = await runCollect(watched, 'walter', { language: 'shell', code: 'echo alive' });
+      expect(ok.stdout).toBe('alive\n');
+    } finally {
+      await watched.removeAccount('walter');
+      await watched.close();
+    }
+  });
+
   it('filling /tmp stops at the tmpfs size', async () => {
     const r = await runCollect(runner, 'mallory', {
       language: 'shell',

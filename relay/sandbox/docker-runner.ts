@@ -254,6 +254,7 @@ export function createDockerRunner(config: DockerRunnerConfig): SandboxRunner {
         const { result, usedBytes, misbehaved, error } = await executeRun(conn, req, {
           outputCapBytes: limits.outputCapBytes,
           quotaBytes: limits.workspaceQuotaBytes,
+          memoryBytes: limits.runMemoryBytes ?? resources.memoryBytes,
           graceMs,
           onOutput: options.onOutput,
         });

@@ -15,7 +15,13 @@ function setup(outputCapBytes = 1000) {
   const outcome = executeRun(
     conn,
     { language: 'python', code: 'print(1)', timeoutMs: 20 },
-    { outputCapBytes, quotaBytes: 10_000, graceMs: 10, onOutput: (f) => frames.push(f) },
+    {
+      outputCapBytes,
+      quotaBytes: 10_000,
+      memoryBytes: 1 << 28,
+      graceMs: 10,
+      onOutput: (f) => frames.push(f),
+    },
   );
   return { sup, conn, frames, outcome };
 }

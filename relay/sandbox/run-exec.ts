@@ -55,6 +55,8 @@ export function executeRun(
   opts: {
     outputCapBytes: number;
     quotaBytes: number;
+    /** The container's memory limit, also watched by the supervisor (see supervisor.py). */
+    memoryBytes: number;
     graceMs: number;
     onOutput?: (frame: SandboxOutputFrame) => void;
   },
@@ -106,6 +108,7 @@ export function executeRun(
           timeoutMs: req.timeoutMs,
           outputCap: opts.outputCapBytes,
           quotaBytes: opts.quotaBytes,
+          memoryBytes: opts.memoryBytes,
         },
         (stream, data) => {
           if (settled) return;

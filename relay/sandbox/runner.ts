@@ -88,6 +88,13 @@ export interface SandboxLimits {
   maxUploadBytes: number;
   maxDownloadBytes: number;
   maxCodeBytes: number;
+  /**
+   * Resident memory one run's processes may use, watched by the supervisor (every 50 ms it
+   * kills the largest process past it, reported as `oomKilled`). Defaults to the
+   * container's memory limit, which the kernel enforces first where it can; the watchdog
+   * is the backstop on hosts that do not enforce cgroup memory limits.
+   */
+  runMemoryBytes?: number;
 }
 
 /** Defaults; every one is documented in relay/sandbox/README.md. */

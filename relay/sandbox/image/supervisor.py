@@ -31,6 +31,10 @@ READ_CHUNK = 65536
 LIST_LIMIT = 2000
 WALK_LIMIT = 200_000
 QUOTA_POLL_S = 1.0
+# The memory watchdog's period. The container's cgroup limit is the first line; where the
+# host does not enforce it (seen on a gVisor host), this catches the run within ~100 MB.
+MEMORY_POLL_S = 0.05
+PAGE_SIZE = os.sysconf("SC_PAGE_SIZE")
 KIND_STDOUT, KIND_STDERR, KIND_JSON = 1, 2, 3
 ONCE = "--once" in sys.argv
 RUN_ENV = {
@@ -188,6 +192,23 @@ def oom_kills():
     return 0
 
 
+def largest_process(spare):
+    """(total resident bytes, pid of the largest process) over every process not in spare."""
+    total, top, top_rss = 0, None, -1
+    for name in os.listdir("/proc"):
+        if not name.isdigit() or int(name) in spare:
+            continue
+        try:
+            with open(f"/proc/{name}/statm") as f:
+                rss = int(f.read().split()[1]) * PAGE_SIZE
+        except (OSError, ValueError, IndexError):
+            continue
+        total += rss
+        if rss > top_rss:
+            top, top_rss = int(name), rss
+    return total, top
+
+
 def start_time(pid):
     with open(f"/proc/{pid}/stat") as f:
         return int(f.read().rsplit(")", 1)[1].split()[19])
@@ -245,6 +266,7 @@ def run(req, sel_in):
     timeout_s = max(0.05, float(req.get("timeoutMs", 10000)) / 1000)
     cap = int(req.get("outputCap", 1 << 20))
     quota = int(req.get("quotaBytes", 0))
+    memory = int(req.get("memoryBytes", 0))
     oom_before = oom_kills()
     started = time.monotonic()
     try:
@@ -275,7 +297,10 @@ def run(req, sel_in):
     if sel_in is not None:
         sel.register(sel_in, selectors.EVENT_READ, "stdin")
     sent, truncated, timed_out, over_quota, exited = 0, False, False, False, False
+    over_memory = False
     next_quota = started + QUOTA_POLL_S
+    next_memory = started + MEMORY_POLL_S
+    spare = {1, os.getpid()}
     pipes_open = 2
     drain_until = None
 
@@ -299,7 +324,22 @@ def run(req, sel_in):
             if workspace_usage()[0] > quota:
                 over_quota = True
                 kill_group()
-        wait = min(deadline, next_quota if quota else float("inf"), drain_until or float("inf"))
+        if memory and not exited and now >= next_memory:
+            next_memory = now + MEMORY_POLL_S
+            total, top = largest_process(spare)
+            if total > memory and top is not None:
+                # Like the kernel's OOM killer: the largest process dies, its parent sees 137.
+                over_memory = True
+                try:
+                    os.kill(top, signal.SIGKILL)
+                except OSError:
+                    pass
+        wait = min(
+            deadline,
+            next_quota if quota else float("inf"),
+            next_memory if memory and not exited else float("inf"),
+            drain_until or float("inf"),
+        )
         if pidfd is None and not exited:
             wait = min(wait, now + 0.02)
         events = sel.select(max(0.0, min(wait - now, 1.0)))
@@ -351,7 +391,7 @@ def run(req, sel_in):
     proc.stderr.close()
     # One run at a time per container, so a rise of the container's OOM-kill counter during
     # the run is this run's (even when the killed process was a grandchild).
-    oom = oom_kills() > oom_before and not timed_out and not truncated
+    oom = (over_memory or oom_kills() > oom_before) and not timed_out and not truncated
     used, count = workspace_usage()
     return {
         "type": "end",
