@@ -80,6 +80,19 @@ describe('nook schema', () => {
     });
   }
 
+  it('version 2 adds the sync tables, indexed only on keys and flags', async () => {
+    const db = open(new IDBFactory(), 2);
+    const l = await layout(db);
+    expect(l.sync_records).toEqual(['collection', 'dirty']);
+    expect(l.sync_outbox).toEqual([]);
+    expect(l.sync_local).toEqual([]);
+    await db
+      .table('sync_records')
+      .put({ key: 'conversations/c1', collection: 'conversations', dirty: 1 });
+    const dirty = await db.table('sync_records').where('dirty').equals(1).toArray();
+    expect(dirty).toHaveLength(1);
+  });
+
   it('the current schema opens a database created by version 1 (latest = every version)', async () => {
     const idb = new IDBFactory();
     const v1 = open(idb, 1);

@@ -62,6 +62,16 @@ export const SCHEMA_VERSIONS: readonly { version: number; stores: Record<string,
       usage: 'id, updatedAt',
     },
   },
+  {
+    // Sync (extension/core/sync-bridge): the engine's encrypted rows and outbox, and
+    // `sync_local`, this device's encrypted relay config (never synced).
+    version: 2,
+    stores: {
+      sync_records: 'key, collection, dirty',
+      sync_outbox: 'opId',
+      sync_local: 'id',
+    },
+  },
 ];
 
 /** The typed database. */

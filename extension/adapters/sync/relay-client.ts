@@ -17,6 +17,7 @@ import {
   type CreateAccountBody,
   type LoginBody,
 } from '../../../shared/protocol';
+import { KDF_FLOOR } from '../../../shared/crypto';
 import { RelayError, isRelayError } from '../../core/sync/errors';
 import type { RelayTransport } from '../../core/sync/ports';
 import { assertRelayKdf, type PinnedKdf } from '../../core/sync/relay-kdf';
@@ -66,6 +67,11 @@ export interface RelayClient {
   createAccount(body: CreateAccountBody): Promise<CreateAccountReply>;
   /** Prelogin; refuses (SyncError 'kdf-downgrade') parameters weaker than `pinned`. */
   prelogin(accountId: string, pinned: PinnedKdf): Promise<PreloginReply>;
+  /**
+   * Prelogin on a browser with nothing pinned yet (linking a new browser): only the KDF floor
+   * is checked; the caller pins the answer for login.
+   */
+  preloginFresh(accountId: string): Promise<PreloginReply>;
   /** Logs in and stores the session; the reply's KDF is checked against `pinned` too. */
   login(body: LoginBody, pinned: PinnedKdf): Promise<LoginReply>;
   logout(): Promise<void>;
@@ -73,6 +79,12 @@ export interface RelayClient {
   devices(): Promise<DevicesReply>;
   /** A valid access token (refreshed if about to expire); RelayError('unauthorized') if none. */
   accessToken(): Promise<string>;
+  /** Revokes one device's sessions (DELETE /v1/devices/:id). */
+  revokeDevice(id: string): Promise<void>;
+  /** Deletes the account and everything the relay holds for it (DELETE /v1/account). */
+  deleteAccount(authKey: string): Promise<void>;
+  /** True when a session is stored (it may still be expired). */
+  hasSession(): Promise<boolean>;
 }
 
 /** Creates a relay client for `baseUrl` (https, or http to loopback only). */
@@ -170,6 +182,16 @@ export function createRelayClient(o: RelayClientOptions): RelayClient {
       assertRelayKdf(reply, pinned);
       return reply;
     },
+    async preloginFresh(accountId) {
+      const reply = await call({
+        method: 'POST',
+        path: '/v1/prelogin',
+        body: { accountId },
+        reply: PreloginReply,
+      });
+      assertRelayKdf(reply, { kdf: KDF_FLOOR, salt: reply.salt });
+      return reply;
+    },
     async login(body, pinned) {
       const reply = await call({ method: 'POST', path: '/v1/login', body, reply: LoginReply });
       assertRelayKdf(reply, pinned);
@@ -185,5 +207,18 @@ export function createRelayClient(o: RelayClientOptions): RelayClient {
     },
     devices: () => authed({ method: 'GET', path: '/v1/devices', reply: DevicesReply }),
     accessToken: async () => (await session()).accessToken,
+    async revokeDevice(id) {
+      // Device ids are random hex the relay issued: safe in a path, never user content.
+      await authed({
+        method: 'DELETE',
+        path: `/v1/devices/${encodeURIComponent(id)}`,
+        reply: OkBody,
+      });
+    },
+    async deleteAccount(authKey) {
+      await authed({ method: 'DELETE', path: '/v1/account', body: { authKey }, reply: OkBody });
+      await o.sessions.save(undefined);
+    },
+    hasSession: async () => (await o.sessions.load()) !== undefined,
   };
 }

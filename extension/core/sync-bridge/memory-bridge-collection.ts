@@ -1,0 +1,51 @@
+/** In-memory {@link BridgeCollection} for tests: a repo with revisions and tombstones. */
+import type { BridgeCollection, LocalRow, MarkStore } from './bridge';
+
+/** A fake collection; `values` and `damaged` let tests inspect and break records. */
+export function createMemoryBridgeCollection(name: string) {
+  const rows = new Map<string, LocalRow & { value: unknown }>();
+  const damaged = new Set<string>();
+  const collection: BridgeCollection & {
+    values(): Record<string, unknown>;
+    damaged: Set<string>;
+    rev(id: string): number | undefined;
+  } = {
+    name,
+    damaged,
+    rows: async () => [...rows.values()].map(({ id, rev, deleted }) => ({ id, rev, deleted })),
+    async read(id) {
+      const row = rows.get(id);
+      if (row === undefined || row.deleted) throw new Error('not-found');
+      if (damaged.has(id)) throw new Error('decrypt-failed');
+      return structuredClone(row.value);
+    },
+    async write(id, value) {
+      const rev = (rows.get(id)?.rev ?? 0) + 1;
+      rows.set(id, { id, rev, deleted: false, value: structuredClone(value) });
+      return rev;
+    },
+    async remove(id) {
+      const row = rows.get(id);
+      if (row === undefined || row.deleted) return undefined;
+      rows.set(id, { id, rev: row.rev + 1, deleted: true, value: undefined });
+      return row.rev + 1;
+    },
+    values: () =>
+      Object.fromEntries(
+        [...rows.values()].filter((r) => !r.deleted).map((r) => [r.id, r.value] as const),
+      ),
+    rev: (id) => rows.get(id)?.rev,
+  };
+  return collection;
+}
+
+/** In-memory {@link MarkStore}. */
+export function createMemoryMarkStore(): MarkStore {
+  let marks: Record<string, number> = {};
+  return {
+    load: async () => ({ ...marks }),
+    save: async (m) => {
+      marks = { ...m };
+    },
+  };
+}

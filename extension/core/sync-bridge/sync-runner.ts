@@ -1,0 +1,162 @@
+/**
+ * Background sync for the extension pages. Every unlocked page competes for one Web Lock;
+ * the holder (the "leader") runs the engine, the bridge and the relay socket, and the other
+ * pages only nudge it. When the leader page closes or the vault locks, the lock passes on.
+ *
+ * Why pages and not the service worker: the pages already hold the unlocked vault and the
+ * repos, MV3 service workers are stopped when idle (a sync pass could be cut at any await),
+ * and a leader lock makes "one engine per profile" hold across any number of open pages.
+ */
+import { createSyncBridge } from './bridge';
+import { bridgedCollections } from './collections';
+import { syncErrorText } from './errors';
+import { lockedRelayClient } from './locked-client';
+import { SYNC_NUDGE, type SyncServicePorts } from './ports';
+
+/** The lock that elects the page running sync. */
+export const LEADER_LOCK = 'nook-sync-leader';
+/** How often the leader syncs without any nudge (catches writes no event reported). */
+export const POLL_MS = 20_000;
+/** Local writes within this window are mirrored in one pass. */
+const DEBOUNCE_MS = 300;
+
+/** Start/stop of background sync in one page. */
+export interface SyncRunner {
+  /** Call when the vault unlocks: waits for leadership, then syncs until `stop()`. */
+  start(): void;
+  /** Call when the vault locks or the page goes away. */
+  stop(): void;
+}
+
+/** Creates the runner over the ports. Timers are injectable for tests. */
+export function createSyncRunner(
+  ports: SyncServicePorts,
+  timers: {
+    setTimeout: (fn: () => void, ms: number) => unknown;
+    clearTimeout: (h: unknown) => void;
+  } = {
+    setTimeout: (fn, ms) => globalThis.setTimeout(fn, ms),
+    clearTimeout: (h) => globalThis.clearTimeout(h as ReturnType<typeof setTimeout>),
+  },
+): SyncRunner {
+  let active: { stop: () => void } | undefined;
+
+  /** One leadership term: reconnects whenever the config changes, until stopped. */
+  function lead(stopped: Promise<void>, isStopped: () => boolean): Promise<void> {
+    return (async () => {
+      while (!isStopped()) {
+        const changed = new Promise<void>((resolve) => {
+          const off = ports.channel.subscribe((m) => {
+            if (m === SYNC_NUDGE.configChanged) {
+              off();
+              resolve();
+            }
+          });
+          void stopped.then(() => {
+            off();
+            resolve();
+          });
+        });
+        await connection(changed);
+        await changed;
+      }
+    })();
+  }
+
+  /** Runs one connection (config → engine → bridge) until `until` resolves. */
+  async function connection(until: Promise<void>): Promise<void> {
+    let config;
+    try {
+      config = await ports.config.load();
+    } catch {
+      return; // locked meanwhile
+    }
+    if (config === undefined) return;
+    const client = lockedRelayClient(ports.relay(config.relayUrl), ports.withLock);
+    if (!(await client.hasSession())) {
+      await ports.shared.write({
+        error: 'The relay session ended. Enter your passphrase to reconnect.',
+        at: undefined,
+        running: false,
+      });
+      return;
+    }
+    const { engine, socket } = await ports.openEngine(client, config);
+    const bridge = createSyncBridge({
+      engine,
+      collections: ports.collections(bridgedCollections(config.syncSecrets)),
+      marks: ports.marks,
+    });
+    let timer: unknown;
+    let poll: unknown;
+    let done = false;
+    let running: Promise<void> = Promise.resolve();
+    let again = false;
+
+    const pass = async () => {
+      try {
+        await bridge.run();
+        await ports.shared.write({ error: undefined, at: ports.now(), running: true });
+      } catch (e) {
+        await ports.shared.write({ error: syncErrorText(e), at: ports.now(), running: true });
+      }
+    };
+    const kick = () => {
+      if (done) return;
+      timers.clearTimeout(timer);
+      timer = timers.setTimeout(() => {
+        if (done) return;
+        // One pass at a time; a kick during a pass asks for exactly one more.
+        if (again) return;
+        again = true;
+        running = running.then(() => {
+          again = false;
+          return done ? undefined : pass();
+        });
+      }, DEBOUNCE_MS);
+    };
+    const tick = () => {
+      if (done) return;
+      kick();
+      poll = timers.setTimeout(tick, POLL_MS);
+    };
+
+    const offs = [
+      ports.onLocalChange(kick),
+      ports.channel.subscribe((m) => m === SYNC_NUDGE.syncNow && kick()),
+      socket?.onNotify(kick),
+      socket?.onStatusChange((s) => s === 'online' && kick()),
+    ];
+    tick();
+    await until;
+    done = true;
+    timers.clearTimeout(timer);
+    timers.clearTimeout(poll);
+    for (const off of offs) off?.();
+    socket?.close();
+    await running;
+    await ports.shared.write({ error: undefined, at: undefined, running: false });
+  }
+
+  return {
+    start() {
+      if (active !== undefined) return;
+      let stop!: () => void;
+      let isStopped = false;
+      const stopped = new Promise<void>((resolve) => {
+        stop = () => {
+          isStopped = true;
+          resolve();
+        };
+      });
+      active = { stop };
+      ports.holdLock(LEADER_LOCK, () =>
+        isStopped ? Promise.resolve() : lead(stopped, () => isStopped),
+      );
+    },
+    stop() {
+      active?.stop();
+      active = undefined;
+    },
+  };
+}
