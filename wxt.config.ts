@@ -21,6 +21,11 @@ export default defineConfig({
       'contextMenus',
       'scripting',
       'activeTab',
+      // Removes the Origin header for a user's OpenAI-compatible server (Ollama refuses
+      // extension Origins); one rule per granted host, see create-page-services.ts. The
+      // WithHostAccess variant acts only on hosts Nook holds a permission for and adds no
+      // install-time warning.
+      'declarativeNetRequestWithHostAccess',
       ...(browser === 'firefox' ? [] : ['sidePanel']),
     ],
     host_permissions: [

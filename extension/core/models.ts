@@ -38,12 +38,20 @@ export interface Message {
   model?: string;
   usage?: MessageUsage;
   status?: MessageStatus;
+  /** For `error` / `interrupted` answers: what went wrong, in plain words (never provider text). */
+  error?: string;
+  /** The provider that wrote an assistant message. */
+  providerId?: string;
 }
 
 /** User preferences; stored as one encrypted record in the `settings` collection. */
 export interface AppSettings {
   /** Minutes without activity before the vault locks itself. */
   autoLockMinutes: number;
+  /** The provider new conversations use (Options → Providers). */
+  defaultProviderId?: string;
+  /** The model new conversations use with the default provider. */
+  defaultModel?: string;
 }
 
 /** The id of the single settings record. */
@@ -53,3 +61,28 @@ export const SETTINGS_RECORD_ID = 'app';
 export const AUTO_LOCK_LIMITS = { min: 1, max: 24 * 60 } as const;
 
 export const DEFAULT_SETTINGS: AppSettings = { autoLockMinutes: 15 } as const;
+
+/** A saved persona: a name, a system prompt and optionally the model it prefers. */
+export interface Persona {
+  id: string;
+  name: string;
+  systemPrompt: string;
+  providerId?: string;
+  model?: string;
+  createdAt: number;
+}
+
+/**
+ * Token totals for one provider + model + UTC day, in the `usage` collection (for later
+ * cost and budget views). The record id is `usageRecordId(...)`.
+ */
+export interface UsageTotal {
+  id: string;
+  providerId: string;
+  model: string;
+  /** `YYYY-MM-DD`, UTC. */
+  day: string;
+  inputTokens: number;
+  outputTokens: number;
+  requests: number;
+}

@@ -1,5 +1,6 @@
 import type { RecoveredVault } from '../../../shared/crypto';
-import type { AppSettings, Conversation, Message } from '../../core/models';
+import type { StoredProvider } from '../../core/chat/provider-registry';
+import type { AppSettings, Conversation, Message, Persona, UsageTotal } from '../../core/models';
 import { createRecordRepo } from './record-repo';
 import { createDexieRecordTable, createMemoryRecordTable, type RecordTable } from './record-table';
 import type { NookDb, RecordTableName } from './schema';
@@ -22,6 +23,10 @@ export function createRepos(
       index: (m) => ({ conversationId: m.conversationId, createdAt: m.createdAt }),
     }),
     settings: createRecordRepo<AppSettings>(tableFor('settings'), 'settings', getVault),
+    /** Configured providers, API keys included (the key never leaves an envelope on disk). */
+    providers: createRecordRepo<StoredProvider>(tableFor('secrets'), 'secrets', getVault),
+    personas: createRecordRepo<Persona>(tableFor('personas'), 'personas', getVault),
+    usage: createRecordRepo<UsageTotal>(tableFor('usage'), 'usage', getVault),
   };
 }
 

@@ -1,6 +1,15 @@
-import type { Conversation, Message } from '../models';
+import type { ProviderAdapter } from '../chat/provider';
+import type { Conversation, Message, UsageTotal } from '../models';
 import type { RecordRepo, RecordResult } from '../records/record-repo-port';
+import {
+  optionsOf,
+  type ChatDefaults,
+  type ConversationOptions,
+  type ProviderLookup,
+} from './answer-parts';
+import { createAnswerRunner, okEntry } from './answer-runner';
 import { createSearchIndex } from './search-index';
+import { createStreamStore } from './stream-store';
 import { titleFromText } from './titles';
 
 /** Shown after a message is saved while no provider exists yet. */
@@ -19,6 +28,10 @@ export interface ChatState {
   messages: RecordResult<Message>[];
   notice: string | undefined;
   error: string | undefined;
+  /** The assistant message being streamed (its text lives in `chat.stream`). */
+  streamingId: string | undefined;
+  /** Provider, model and system prompt of a conversation not saved yet. */
+  draft: ConversationOptions;
 }
 
 export interface ChatControllerDeps {
@@ -26,6 +39,12 @@ export interface ChatControllerDeps {
   messages: RecordRepo<Message>;
   now?: () => number;
   newId?: () => string;
+  /** Saved providers and their adapters; without it messages are only saved (shell mode). */
+  providers?: ProviderLookup & { adapterFor(id: string): ProviderAdapter };
+  /** Defaults from Options → Providers, read before each answer. */
+  defaults?: () => Promise<ChatDefaults>;
+  /** Per provider/model/day token totals. */
+  usage?: RecordRepo<UsageTotal>;
 }
 
 const byNewest = (a: RecordResult<Conversation>, b: RecordResult<Conversation>) =>
@@ -34,8 +53,9 @@ const byOldest = (a: RecordResult<Message>, b: RecordResult<Message>) =>
   (a.ok ? a.value.createdAt : a.updatedAt) - (b.ok ? b.value.createdAt : b.updatedAt);
 
 /**
- * The provider-less conversation shell: list, search, rename, delete, and saving the
- * user's messages. The chat engine (streaming answers) plugs in later.
+ * The conversation engine: list, search, rename, delete, saving the user's messages and
+ * streaming answers from the chosen provider (stop, regenerate, retry, edit-and-resend).
+ * Without `providers` it is the provider-less shell that only saves messages.
  */
 export function createChatController(deps: ChatControllerDeps) {
   const now = deps.now ?? Date.now;
@@ -51,7 +71,11 @@ export function createChatController(deps: ChatControllerDeps) {
     messages: [],
     notice: undefined,
     error: undefined,
+    streamingId: undefined,
+    draft: {},
   };
+  const stream = createStreamStore();
+  let running: Promise<void> = Promise.resolve();
 
   const update = (patch: Partial<ChatState>) => {
     state = { ...state, ...patch };
@@ -92,7 +116,35 @@ export function createChatController(deps: ChatControllerDeps) {
     update({ conversations: [entry, ...rest].sort(byNewest) });
   }
 
+  const current = (): Conversation | undefined => {
+    const c = state.conversations.find((r) => r.id === state.selectedId);
+    return c?.ok ? c.value : undefined;
+  };
+
+  const runner = createAnswerRunner({
+    deps,
+    now,
+    newId,
+    index,
+    stream,
+    getState: () => state,
+    update,
+    noProviderNotice: NO_PROVIDER_NOTICE,
+  });
+  const answer = runner.answer;
+
+  /** Tombstones the given messages and removes them from view. */
+  async function dropMessages(ids: readonly string[]) {
+    for (const id of ids) await deps.messages.delete(id);
+    const gone = new Set(ids);
+    update({ messages: state.messages.filter((m) => !gone.has(m.id)) });
+  }
+
   return {
+    /** The answer in flight; subscribe to re-render only the streaming message. */
+    stream,
+    /** Resolves when the answer in flight (if any) has been saved. */
+    whenIdle: (): Promise<void> => running,
     getState: (): ChatState => state,
     subscribe(listener: (s: ChatState) => void): () => void {
       listeners.add(listener);
@@ -116,6 +168,7 @@ export function createChatController(deps: ChatControllerDeps) {
     },
 
     async select(conversationId: string | undefined): Promise<void> {
+      if (state.streamingId) runner.stop();
       update({ selectedId: conversationId, messages: [], notice: undefined, error: undefined });
       if (conversationId)
         await guarded(() => loadMessages(conversationId), 'This conversation could not be opened.');
@@ -128,8 +181,9 @@ export function createChatController(deps: ChatControllerDeps) {
     /** Saves the user's message (creating a conversation titled from it if needed). */
     async send(text: string): Promise<boolean> {
       const content = text.trim();
-      if (!content) return false;
+      if (!content || state.streamingId) return false;
       let ok = false;
+      let saved: Conversation | undefined;
       await guarded(async () => {
         const at = now();
         let conversationId = state.selectedId;
@@ -140,6 +194,7 @@ export function createChatController(deps: ChatControllerDeps) {
         } else {
           conversationId = newId();
           conversation = {
+            ...state.draft,
             id: conversationId,
             title: titleFromText(content),
             createdAt: at,
@@ -169,11 +224,15 @@ export function createChatController(deps: ChatControllerDeps) {
         update({
           selectedId: conversation.id,
           messages: [...messages, entry],
-          notice: NO_PROVIDER_NOTICE,
+          notice: undefined,
           error: undefined,
+          draft: {},
         });
         ok = true;
+        saved = conversation;
       }, 'Your message could not be saved. It is still in the box; try again.');
+      // The answer streams on after this resolves, so the composer can clear at once.
+      if (saved) running = answer(saved);
       return ok;
     },
 
@@ -208,6 +267,8 @@ export function createChatController(deps: ChatControllerDeps) {
 
     /** Forgets every decrypted value (on lock). */
     reset(): void {
+      runner.cancel();
+      stream.set(undefined);
       index.clear();
       update({
         loading: true,
@@ -217,7 +278,68 @@ export function createChatController(deps: ChatControllerDeps) {
         query: '',
         notice: undefined,
         error: undefined,
+        streamingId: undefined,
+        draft: {},
       });
+    },
+
+    /** Stop button / Esc: ends the stream; the partial answer is kept as interrupted. */
+    stop(): void {
+      runner.stop();
+    },
+
+    /** The open conversation's provider, model and system prompt (or the draft's). */
+    options(): ConversationOptions {
+      const c = current();
+      return c ? optionsOf(c) : state.draft;
+    },
+
+    /** Changes provider / model / system prompt / persona of the open conversation. */
+    async setOptions(patch: ConversationOptions): Promise<void> {
+      const c = current();
+      if (!c) {
+        update({ draft: { ...state.draft, ...patch } });
+        return;
+      }
+      await guarded(async () => {
+        const next = { ...c, ...patch };
+        upsertConversation(next, await deps.conversations.put(c.id, next));
+      }, 'The conversation settings could not be saved.');
+    },
+
+    /** Replaces the last answer with a new one (also the Retry of a failed answer). */
+    async regenerate(): Promise<void> {
+      const c = current();
+      const last = state.messages.at(-1);
+      if (!c || !last || state.streamingId) return;
+      await guarded(async () => {
+        if (!last.ok || last.value.role === 'assistant') await dropMessages([last.id]);
+        running = answer(c);
+        await running;
+      }, 'The answer could not be regenerated. Try again.');
+    },
+
+    /** Edit-and-resend: replaces a user message and drops every message after it. */
+    async editAndResend(messageId: string, text: string): Promise<boolean> {
+      const c = current();
+      const content = text.trim();
+      const at = state.messages.findIndex((m) => m.id === messageId);
+      const target = state.messages[at];
+      if (!c || !content || !target?.ok || target.value.role !== 'user' || state.streamingId)
+        return false;
+      let ok = false;
+      await guarded(async () => {
+        const edited: Message = { ...target.value, content };
+        const rev = await deps.messages.put(messageId, edited);
+        index.addMessage(c.id, messageId, content);
+        await dropMessages(state.messages.slice(at + 1).map((m) => m.id));
+        update({
+          messages: state.messages.map((m) => (m.id === messageId ? okEntry(edited, rev) : m)),
+        });
+        ok = true;
+      }, 'Your edit could not be saved. Try again.');
+      if (ok) running = answer(c);
+      return ok;
     },
   };
 }

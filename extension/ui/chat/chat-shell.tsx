@@ -1,12 +1,29 @@
+import { useEffect } from 'react';
 import type { PageServices } from '../../adapters/create-page-services';
+import { usePageData } from '../hooks/use-page-data';
 import { useStore } from '../hooks/use-store';
+import './chat.css';
 import { Composer } from './composer';
 import { ConversationList } from './conversation-list';
 import { ConversationView } from './conversation-view';
+import { ModelBar } from './model-bar';
 
-/** The unlocked side panel: conversations, the open conversation and the composer. */
+/** The unlocked side panel: conversations, model bar, the open conversation and the composer. */
 export function ChatShell({ services }: { services: PageServices }) {
   const state = useStore(services.chat);
+  usePageData(services);
+  const streaming = state.streamingId !== undefined;
+
+  useEffect(() => {
+    if (!streaming) return;
+    // Esc stops the answer from anywhere in the panel, like the Stop button.
+    const onKey = (e: KeyboardEvent) => {
+      if (e.key === 'Escape') services.chat.stop();
+    };
+    window.addEventListener('keydown', onKey);
+    return () => window.removeEventListener('keydown', onKey);
+  }, [streaming, services.chat]);
+
   return (
     <div className="app" data-testid="app-root">
       <header className="row topbar">
@@ -19,8 +36,9 @@ export function ChatShell({ services }: { services: PageServices }) {
         </button>
       </header>
       <ConversationList chat={services.chat} state={state} />
+      <ModelBar services={services} state={state} />
       <ConversationView chat={services.chat} state={state} />
-      <Composer chat={services.chat} />
+      <Composer chat={services.chat} streaming={streaming} />
     </div>
   );
 }

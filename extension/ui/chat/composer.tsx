@@ -1,13 +1,22 @@
 import { useState, type KeyboardEvent } from 'react';
 import type { ChatController } from '../../core/conversations/chat-controller';
 
-/** Message box: Enter sends, Shift+Enter adds a line. The text stays if saving fails. */
-export function Composer({ chat }: { chat: ChatController }) {
+/**
+ * Message box: Enter sends, Shift+Enter adds a line. The text stays if saving fails.
+ * While an answer streams the Send button becomes Stop (Esc works too, see ChatShell).
+ */
+export function Composer({
+  chat,
+  streaming = false,
+}: {
+  chat: ChatController;
+  streaming?: boolean;
+}) {
   const [text, setText] = useState('');
   const [sending, setSending] = useState(false);
 
   const send = async () => {
-    if (sending || !text.trim()) return;
+    if (sending || streaming || !text.trim()) return;
     setSending(true);
     const saved = await chat.send(text);
     setSending(false);
@@ -32,15 +41,21 @@ export function Composer({ chat }: { chat: ChatController }) {
         onChange={(e) => setText(e.target.value)}
         onKeyDown={onKeyDown}
       />
-      <button
-        data-testid="composer-send"
-        type="button"
-        className="primary"
-        disabled={sending}
-        onClick={() => void send()}
-      >
-        Send
-      </button>
+      {streaming ? (
+        <button data-testid="msg-stop" type="button" className="danger" onClick={() => chat.stop()}>
+          Stop
+        </button>
+      ) : (
+        <button
+          data-testid="composer-send"
+          type="button"
+          className="primary"
+          disabled={sending}
+          onClick={() => void send()}
+        >
+          Send
+        </button>
+      )}
     </div>
   );
 }

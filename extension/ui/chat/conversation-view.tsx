@@ -1,8 +1,8 @@
 import { useState, type FormEvent } from 'react';
 import type { ChatController, ChatState } from '../../core/conversations/chat-controller';
-import { RECORD_ERROR_MESSAGE } from '../../core/records/record-repo-port';
+import { MessageList } from './message-list';
 
-/** Header (title, rename, delete) and the messages of the selected conversation. */
+/** Header (title, rename, delete), the messages, and the notices of the open conversation. */
 export function ConversationView({ chat, state }: { chat: ChatController; state: ChatState }) {
   const current = state.conversations.find((c) => c.id === state.selectedId);
   const [renaming, setRenaming] = useState<string>();
@@ -56,20 +56,7 @@ export function ConversationView({ chat, state }: { chat: ChatController; state:
           )}
         </header>
       )}
-      <ol data-testid="msg-list" className="messages" aria-live="polite">
-        {state.messages.map((m) =>
-          m.ok ? (
-            <li key={m.id} data-testid="msg-item" className={`message ${m.value.role}`}>
-              <span className="sr-only">{m.value.role === 'user' ? 'You' : 'Nook'}: </span>
-              {m.value.content}
-            </li>
-          ) : (
-            <li key={m.id} data-testid="record-error" className="message record-error" role="note">
-              {RECORD_ERROR_MESSAGE[m.error.code]}
-            </li>
-          ),
-        )}
-      </ol>
+      <MessageList chat={chat} state={state} />
       {state.notice && (
         <p data-testid="chat-notice" className="notice" role="status">
           {state.notice}
