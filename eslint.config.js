@@ -25,6 +25,7 @@ export default tseslint.config(
     ignores: [
       'node_modules/',
       '.output/',
+      '.output-*/',
       '.wxt/',
       '.data/',
       '.tmp/',

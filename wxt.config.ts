@@ -7,6 +7,8 @@ import { defineConfig } from 'wxt';
  */
 export default defineConfig({
   srcDir: 'extension',
+  // NOOK_OUT_DIR lets parallel work (or a benchmark) build without clobbering `.output/`.
+  outDir: process.env.NOOK_OUT_DIR ?? '.output',
   imports: false,
   modules: ['@wxt-dev/module-react', '@wxt-dev/webextension-polyfill'],
   manifestVersion: 3,

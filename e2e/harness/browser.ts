@@ -4,7 +4,8 @@ import path from 'node:path';
 import puppeteer, { type Browser, type Page, type WebWorker } from 'puppeteer';
 
 /** Where `npm run build` puts the Chrome build. */
-export const CHROME_BUILD = path.resolve('.output/chrome-mv3');
+/** The built Chrome extension: `.output/` unless NOOK_OUT_DIR names another build folder. */
+export const CHROME_BUILD = path.resolve(process.env.NOOK_OUT_DIR ?? '.output', 'chrome-mv3');
 /** Debian's Chromium (override with NOOK_CHROMIUM). */
 export const CHROMIUM = process.env.NOOK_CHROMIUM ?? '/usr/bin/chromium';
 
