@@ -2,10 +2,15 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { BenchResult } from './types';
+import { benchChat } from './chat';
+import { benchChatBrowser } from './chat-browser';
+import { benchData } from './data';
+import { benchDataMemory } from './data-memory';
 import { benchProviders } from './providers';
 import { benchRedaction } from './redaction';
 import { benchRelaySync } from './relay-sync';
 import { benchSandbox } from './sandbox';
+import { benchSync } from './sync';
 import { benchVault } from './vault';
 import { benchVaultBrowser } from './vault-browser';
 
@@ -17,9 +22,17 @@ const benches: Record<string, { title: string; run: () => Promise<BenchResult[]>
   vault: { title: 'Vault (Node)', run: benchVault },
   'vault-browser': { title: 'Vault (headless Chromium, built extension)', run: benchVaultBrowser },
   providers: { title: 'Provider pipeline vs direct SDK', run: benchProviders },
+  chat: { title: 'Chat pipeline (side-panel path, Node) vs direct SDK', run: benchChat },
+  'chat-browser': {
+    title: 'Side-panel chat (headless Chromium, built extension)',
+    run: benchChatBrowser,
+  },
   relay: { title: 'Relay sync', run: benchRelaySync },
+  sync: { title: 'Sync: first sync into a new browser, idle WebSockets', run: benchSync },
   sandbox: { title: 'Docker sandbox', run: benchSandbox },
   redaction: { title: 'Redaction', run: benchRedaction },
+  data: { title: 'Data controls: export / import of 10,000 messages', run: benchData },
+  'data-memory': { title: 'Memory selection per message (1,000 memories)', run: benchDataMemory },
 };
 
 function fmt(r: BenchResult): string {

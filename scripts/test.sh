@@ -48,6 +48,8 @@ suite unit || status=1
 suite sandbox --config relay/sandbox/vitest.integration.config.ts || status=1
 say "building the extension for Chrome and Firefox…"
 npm run -s build >"$RUN_DIR/build.log" 2>&1 || { cat "$RUN_DIR/build.log"; die "build failed"; }
+say "building and linting the store packages (npm run zip)…"
+npm run -s zip >"$RUN_DIR/zip.log" 2>&1 || { cat "$RUN_DIR/zip.log"; say "store packages failed their lint"; status=1; }
 suite e2e --config e2e/vitest.config.ts || status=1
 
 npx tsx scripts/summarize-tests.ts "$RUN_DIR/reports" "$(( $(date +%s) - t0 ))" unit,sandbox,e2e || status=1

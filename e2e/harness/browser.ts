@@ -37,14 +37,15 @@ export interface ExtensionBrowser {
 
 /**
  * Launches headless Chromium with the built extension. Pass `userDataDir` to reuse a
- * profile (a browser restart); the background-networking flags keep Chromium quiet on
- * this closed network.
+ * profile (a browser restart), `extensionDir` to install another copy of the build; the
+ * background-networking flags keep Chromium quiet on this closed network.
  */
 export async function launchWithExtension(
-  opts: { userDataDir?: string } = {},
+  opts: { userDataDir?: string; extensionDir?: string } = {},
 ): Promise<ExtensionBrowser> {
-  if (!fs.existsSync(path.join(CHROME_BUILD, 'manifest.json'))) {
-    throw new Error(`No extension build at ${CHROME_BUILD}: run npm run build first.`);
+  const extDir = opts.extensionDir ?? CHROME_BUILD;
+  if (!fs.existsSync(path.join(extDir, 'manifest.json'))) {
+    throw new Error(`No extension build at ${extDir}: run npm run build first.`);
   }
   const userDataDir = opts.userDataDir ?? fs.mkdtempSync(path.join(os.tmpdir(), 'nook-e2e-'));
   const browser = await puppeteer.launch({
@@ -55,7 +56,7 @@ export async function launchWithExtension(
     userDataDir,
     args: CHROMIUM_ARGS,
   });
-  const extensionId = await browser.installExtension(CHROME_BUILD);
+  const extensionId = await browser.installExtension(extDir);
   const workerUrl = `chrome-extension://${extensionId}/background.js`;
   const worker = async () => {
     const target = await browser.waitForTarget(

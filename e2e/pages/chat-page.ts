@@ -26,6 +26,19 @@ export function chatPage(page: Page) {
     async openModelBar() {
       await page.$eval(v.tid('model-bar'), (d) => ((d as HTMLDetailsElement).open = true));
     },
+    /** Sets the open conversation's "Use memory" switch and waits until it shows `on`. */
+    async setUseMemory(on: boolean) {
+      await api.openModelBar();
+      const box = v.tid('memory-toggle');
+      const checked = () => page.$eval(box, (e) => (e as HTMLInputElement).checked);
+      if ((await checked()) !== on) await v.click('memory-toggle');
+      await page.waitForFunction(
+        (sel, want) => document.querySelector<HTMLInputElement>(sel)?.checked === want,
+        { timeout: 10_000 },
+        box,
+        on,
+      );
+    },
     /** The id of the last saved message ('' when none). */
     async lastId(): Promise<string> {
       return page.$$eval(v.tid('msg-item'), (els) => els.at(-1)?.getAttribute('data-msg-id') ?? '');
@@ -43,6 +56,19 @@ export function chatPage(page: Page) {
       const all = await page.$$(v.tid(testid));
       const last = all.at(-1);
       if (!last) throw new Error(`no ${testid}`);
+      // Messages use content-visibility: auto, so an off-screen one changes size as it
+      // scrolls in; Firefox computes the click point before that. Scroll first and let
+      // its box settle over two frames.
+      await last.evaluate(async (e) => {
+        e.scrollIntoView({ block: 'center' });
+        const frame = () => new Promise((r) => requestAnimationFrame(r));
+        let box = '';
+        while (box !== JSON.stringify(e.getBoundingClientRect())) {
+          box = JSON.stringify(e.getBoundingClientRect());
+          await frame();
+          await frame();
+        }
+      });
       await last.click();
       return before;
     },
@@ -84,6 +110,53 @@ export function chatPage(page: Page) {
       const last = await api.lastMessage();
       if (!last) throw new Error('no message');
       return last;
+    },
+    /** Titles in the conversation list as shown (after the search filter). */
+    async conversationTitles(): Promise<string[]> {
+      return page.$$eval(v.tid('conv-item'), (els) =>
+        els.map((e) => (e as HTMLElement).innerText.trim()),
+      );
+    },
+    /** Types a search and waits until the list shows exactly `count` conversations. */
+    async search(query: string, count: number) {
+      await v.fill('conv-search', query);
+      await page.waitForFunction(
+        (sel, n) => document.querySelectorAll(sel).length === n,
+        { timeout: 10_000 },
+        v.tid('conv-item'),
+        count,
+      );
+    },
+    /** Ids of the saved messages of the open conversation. */
+    async messageIds(): Promise<string[]> {
+      return page.$$eval(v.tid('msg-item'), (els) =>
+        els.map((e) => e.getAttribute('data-msg-id') ?? '').filter(Boolean),
+      );
+    },
+    /**
+     * Raw IndexedDB rows of one store, as stored: plain fields plus the envelope bytes
+     * as a latin1 string (for "no plaintext at rest" checks).
+     */
+    async rawRows(store: 'conversations' | 'messages') {
+      return page.evaluate(async (name) => {
+        const db = await new Promise<IDBDatabase>((res, rej) => {
+          const r = indexedDB.open('nook');
+          r.onsuccess = () => res(r.result);
+          r.onerror = () => rej(r.error);
+        });
+        const rows = await new Promise<Record<string, unknown>[]>((res, rej) => {
+          const r = db.transaction(name).objectStore(name).getAll();
+          r.onsuccess = () => res(r.result as Record<string, unknown>[]);
+          r.onerror = () => rej(r.error);
+        });
+        db.close();
+        return rows.map((row) => ({
+          id: String(row.id),
+          deleted: Number(row.deleted),
+          conversationId: typeof row.conversationId === 'string' ? row.conversationId : '',
+          env: Array.from(row.env as Uint8Array, (b) => String.fromCharCode(b)).join(''),
+        }));
+      }, store);
     },
     async streamingText() {
       const el = await page.$(v.tid('msg-streaming'));

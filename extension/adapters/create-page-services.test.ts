@@ -43,6 +43,25 @@ describe('host access (permissions + Origin rule)', () => {
     });
   });
 
+  it('removes exactly the Origin rule of one origin, and nothing when it has none', async () => {
+    let rules: Rules = [
+      { id: 1, condition: { urlFilter: '|http://127.0.0.1:11434/' } },
+      { id: 2, condition: { urlFilter: '|http://127.0.0.1:1234/' } },
+    ];
+    const updateDynamicRules = vi.fn((u: { removeRuleIds?: number[] }) => {
+      rules = rules.filter((r) => !u.removeRuleIds?.includes(r.id));
+      return Promise.resolve();
+    });
+    const access = createHostAccess({
+      declarativeNetRequest: { getDynamicRules: () => Promise.resolve(rules), updateDynamicRules },
+    });
+    await access.removeOriginRule?.('http://127.0.0.1:11434');
+    expect(updateDynamicRules).toHaveBeenCalledWith({ removeRuleIds: [1] });
+    expect(rules.map((r) => r.condition.urlFilter)).toEqual(['|http://127.0.0.1:1234/']);
+    await access.removeOriginRule?.('http://127.0.0.1:11434');
+    expect(updateDynamicRules).toHaveBeenCalledTimes(1);
+  });
+
   it('answers "not granted" where the browser has no permissions API', async () => {
     const access = createHostAccess({});
     expect(await access.request('https://llm.example.org')).toBe(false);

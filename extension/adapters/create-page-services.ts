@@ -2,22 +2,47 @@ import type { HostAccess } from '../core/chat/host-access';
 import { createPersonaStore } from '../core/chat/persona-store';
 import { createProviderRegistry } from '../core/chat/provider-registry';
 import { createChatController } from '../core/conversations/chat-controller';
+import { createPromptStore } from '../core/background/prompt-store';
+import { createLedgerFetch } from '../core/ledger/ledger-fetch';
+import { createLedgerStore } from '../core/ledger/ledger-store';
+import { createMemoryStore } from '../core/memory/memory-store';
+import { createSaveMemoryTool } from '../core/memory/save-memory-tool';
+import { memoryContext } from '../core/memory/select-memories';
+import { createRedactor } from '../core/redaction';
 import { loadSettings } from '../core/settings/settings';
 import { createVaultService } from '../core/vault/vault-service';
+import { reloadOnRemoteChange } from '../core/sync-bridge/reload-views';
+import { createPageDataControls } from './data/page-data';
+import type { WipePlatform } from './data/wipe';
+import { syncUserPromptMenu, type ContextMenusApi } from './browser/context-menu-adapter';
+import { createPendingContextSource } from './browser/pending-context';
 import { createDexieMetaStore } from './db/meta-store';
 import { createDexieRepos } from './db/repos';
 import { openNookDb } from './db/schema';
+import { createSandboxServices } from './sandbox';
+import { createSyncWiring } from './sync/sync-wiring';
 import { createProviderAdapter } from './providers';
 import type { KvArea } from './vault/kv-area';
 import { createSessionKeyStore } from './vault/session-key-store';
+import {
+  hostPermissionPattern,
+  patternsSupportPorts,
+  type BrowserIdentity,
+} from './browser/host-pattern';
 
 /** The slice of the WebExtension API the providers form uses (all optional: tests, Firefox). */
-export interface PagePlatform {
+export interface PagePlatform extends BrowserIdentity {
   permissions?: { request(p: { origins: string[] }): Promise<boolean> };
+  /** The right-click menu: pages keep "My prompts" in step with Options → Prompts. */
+  contextMenus?: ContextMenusApi;
   declarativeNetRequest?: {
     getDynamicRules(): Promise<{ id: number; condition: { urlFilter?: string } }[]>;
     updateDynamicRules(u: { addRules?: DnrRule[]; removeRuleIds?: number[] }): Promise<void>;
   };
+  /** storage.local + storage.session, cleared by "Delete all data". */
+  storage?: WipePlatform['storage'];
+  /** Opens the options page (the first-run screen's "Link this browser"). */
+  runtime?: { getBrowserInfo?: unknown; openOptionsPage?: () => Promise<void> };
 }
 
 /** A declarativeNetRequest rule, as much as Nook writes. */
@@ -39,8 +64,10 @@ export function createHostAccess(platform: PagePlatform): HostAccess {
   return {
     request(origin) {
       if (!platform.permissions) return Promise.resolve(false);
-      // Called before any await so the click's user gesture still counts.
-      return platform.permissions.request({ origins: [`${origin}/*`] });
+      // Called before any await so the click's user gesture still counts. Firefox's
+      // patterns cannot name a port (see host-pattern.ts).
+      const pattern = hostPermissionPattern(origin, patternsSupportPorts(platform));
+      return platform.permissions.request({ origins: [pattern] });
     },
     async allowWithoutOrigin(origin) {
       const dnr = platform.declarativeNetRequest;
@@ -63,6 +90,15 @@ export function createHostAccess(platform: PagePlatform): HostAccess {
         ],
       });
     },
+    async removeOriginRule(origin) {
+      const dnr = platform.declarativeNetRequest;
+      if (!dnr) return;
+      const urlFilter = `|${origin}/`;
+      const ids = (await dnr.getDynamicRules())
+        .filter((r) => r.condition.urlFilter === urlFilter)
+        .map((r) => r.id);
+      if (ids.length > 0) await dnr.updateDynamicRules({ removeRuleIds: ids });
+    },
   };
 }
 
@@ -82,21 +118,100 @@ export function createPageServices(sessionArea: KvArea, platform: PagePlatform =
     session,
     loadAutoLockMinutes: async () => (await loadSettings(repos.settings)).settings.autoLockMinutes,
   });
+  // Every outbound request (providers, model lists, relay, sandbox) goes through this one
+  // fetch, which records it in the encrypted data-flow ledger (Options → Ledger).
+  const ledger = createLedgerStore({ repo: repos.ledger });
+  const ledgerFetch = createLedgerFetch({
+    base: globalThis.fetch.bind(globalThis),
+    sink: ledger,
+    origin: globalThis.location?.pathname.includes('options') ? 'options' : 'panel',
+  });
   const providers = createProviderRegistry({
     repo: repos.providers,
-    // The SDKs' own fetch lookups can miss in extension pages; hand them the global one.
-    createAdapter: (cfg) =>
-      createProviderAdapter(cfg, { fetch: globalThis.fetch.bind(globalThis) }),
+    // The SDKs' own fetch lookups can miss in extension pages; hand them ours explicitly.
+    createAdapter: (cfg) => createProviderAdapter(cfg, { fetch: ledgerFetch.fetch }),
   });
   const personas = createPersonaStore({ repo: repos.personas });
+  /** Long-term memory (encrypted `memory` collection); save_memory writes here. */
+  const memory = createMemoryStore({ repo: repos.memory });
+  const saveMemory = createSaveMemoryTool(memory);
+  // The user's context-menu prompts; every change re-syncs the "My prompts" submenu.
+  let menuIds: string[] = [];
+  const prompts = createPromptStore({
+    repo: repos.prompts,
+    onChange: (list) => {
+      const menus = platform.contextMenus;
+      if (!menus) return;
+      void syncUserPromptMenu(menus, list, menuIds)
+        .then((ids) => {
+          menuIds = ids;
+        })
+        .catch(() => undefined);
+    },
+  });
+  // E-mail and phone redaction are opt-in (Options → Ledger & privacy); read per message.
+  let redactorOptions = { email: false, phone: false };
+  let redactor = createRedactor(redactorOptions);
   const chat = createChatController({
     conversations: repos.conversations,
     messages: repos.messages,
     providers,
     usage: repos.usage,
-    defaults: async () => (await loadSettings(repos.settings)).settings,
+    defaults: async () => {
+      const { settings } = await loadSettings(repos.settings);
+      const next = { email: settings.redactEmail === true, phone: settings.redactPhone === true };
+      if (next.email !== redactorOptions.email || next.phone !== redactorOptions.phone) {
+        redactorOptions = next;
+        redactor = createRedactor(next);
+      }
+      return settings;
+    },
+    redactor: () => redactor,
+    ledger: ledgerFetch,
+    // The tools the model may call; the gate in core/tools decides when a click is needed.
+    tools: (c) => [...(c?.memoryOff ? [] : [saveMemory]), ...sandbox.tools()],
+    // Remembered facts relevant to the user's message join the system prompt (none if off).
+    memory: (c, query) => memoryContext(memory, c, query),
   });
-  return { vault, repos, chat, providers, personas, hostAccess: createHostAccess(platform) };
+  // Sync runs in whichever unlocked page holds the leader lock (see extension/README.md).
+  const sync = createSyncWiring({ db, meta, vault, repos, sessionArea, fetch: ledgerFetch.fetch });
+  // The sandbox lives on the connected relay; asked per call, so Options → Sync applies at once.
+  const sandbox = createSandboxServices({
+    session: () => sync.service.relaySession(),
+    changes: (l) => sync.service.subscribe(l),
+    fetch: ledgerFetch.fetch,
+  });
+  reloadOnRemoteChange((l) => sync.service.onRemoteChange(l), chat);
+  // Options → Data / Usage, retention after unlock, and the composer's budget gate.
+  const data = createPageDataControls({ db, repos, vault, chat, providers, platform });
+  return {
+    vault,
+    repos,
+    chat: Object.assign(chat, { budget: data.budget }),
+    providers,
+    personas,
+    memory,
+    /** Options → Prompts, and the panel's lookup of a clicked user prompt. */
+    prompts,
+    /** The context-menu click waiting in storage.session for the panel. */
+    pending: createPendingContextSource(sessionArea),
+    /** The data-flow ledger (Options → Ledger) and the fetch that feeds it. */
+    ledger,
+    ledgerFetch,
+    /** The composer's redaction preview (options follow Options → privacy settings). */
+    redactor: () => redactor,
+    hostAccess: createHostAccess(platform),
+    /** Opens Options (where "Link this browser" lives); undefined outside the extension. */
+    openOptions: platform.runtime?.openOptionsPage
+      ? () => void platform.runtime?.openOptionsPage?.().catch(() => undefined)
+      : undefined,
+    /** Options → Sync, and `sync.relaySession()` for other relay features (the sandbox). */
+    sync: sync.service,
+    /** Code sandbox on the relay: client, Files panel and Options stores, run_code tool. */
+    sandbox,
+    /** Export/import, retention, delete one conversation, "Delete all data". */
+    data,
+  };
 }
 
 export type PageServices = ReturnType<typeof createPageServices>;

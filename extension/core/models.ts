@@ -3,6 +3,9 @@
  * envelope on disk; the plain row keeps ids and timestamps (see adapters/db/schema.ts).
  */
 
+import type { RedactionMap, RedactionSummaryItem } from './redaction/types';
+import type { StoredToolCall } from './tools/types';
+
 /** How a message ended; `interrupted` and `error` keep whatever text arrived. */
 export const MESSAGE_STATUS = ['complete', 'interrupted', 'error'] as const;
 export type MessageStatus = (typeof MESSAGE_STATUS)[number];
@@ -20,6 +23,25 @@ export interface Conversation {
   providerId?: string;
   systemPrompt?: string;
   personaId?: string;
+  /** True when this conversation must not use long-term memory (read or write). */
+  memoryOff?: boolean;
+  /** True once page text or a selection was sent: every tool call then needs a click. */
+  untrusted?: boolean;
+  /** Placeholder → original for what redaction replaced in this conversation (stays local). */
+  redactions?: RedactionMap;
+  /** Tools the user allowed without asking ("allow for this conversation"). */
+  allowedTools?: string[];
+}
+
+/** Page text or a selection attached to a user message; sent only as quoted untrusted data. */
+export interface PageAttachment {
+  source: 'selection' | 'page';
+  title: string;
+  url: string;
+  text: string;
+  truncated: boolean;
+  /** The boundary token of its untrusted block, fixed so resends send the same bytes. */
+  boundary: string;
 }
 
 /** Token counts reported by a provider for one answer. */
@@ -42,16 +64,38 @@ export interface Message {
   error?: string;
   /** The provider that wrote an assistant message. */
   providerId?: string;
+  /**
+   * What the provider saw, when it differs from `content`: the user's text with placeholders
+   * (and the quoted page block), or the assistant's raw answer before placeholders were
+   * restored. Turns are built from this so a secret never travels back to the provider.
+   */
+  sent?: string;
+  /** The page text or selection this user message carries. */
+  attachment?: PageAttachment;
+  /** What redaction replaced in this message (counts per kind). */
+  redactions?: RedactionSummaryItem[];
+  /** Tool calls the assistant proposed in this message, with their state and results. */
+  toolCalls?: StoredToolCall[];
 }
 
 /** User preferences; stored as one encrypted record in the `settings` collection. */
 export interface AppSettings {
   /** Minutes without activity before the vault locks itself. */
   autoLockMinutes: number;
+  /** Redact e-mail addresses before sending (opt-in; Options → Ledger & privacy). */
+  redactEmail?: boolean;
+  /** Redact phone numbers before sending (opt-in). */
+  redactPhone?: boolean;
   /** The provider new conversations use (Options → Providers). */
   defaultProviderId?: string;
   /** The model new conversations use with the default provider. */
   defaultModel?: string;
+  /** Delete conversations untouched for this many days (Options → Data); unset keeps all. */
+  retentionDays?: number;
+  /** Monthly budget per provider id, in US dollars (Options → Usage). */
+  budgets?: Record<string, number>;
+  /** Price overrides per model id prefix, USD per 1M tokens (Options → Usage). */
+  prices?: Record<string, { input: number; output: number }>;
 }
 
 /** The id of the single settings record. */

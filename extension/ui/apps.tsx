@@ -12,7 +12,7 @@ export function SidePanelApp({ services }: { services: PageServices }) {
   useChatLifecycle(status, services.chat);
   useActivityReporter(services.vault);
   return (
-    <VaultGate vault={services.vault}>
+    <VaultGate vault={services.vault} onLinkBrowser={services.openOptions}>
       <ChatShell services={services} />
     </VaultGate>
   );

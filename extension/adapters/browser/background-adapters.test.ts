@@ -30,7 +30,13 @@ function fakeBrowser(kind: 'chrome' | 'firefox') {
             open: async (o) => void calls.push(['sidePanel.open', o]),
           },
         }
-      : { sidebarAction: { open: async () => void calls.push(['sidebarAction.open']) } }),
+      : {
+          sidebarAction: {
+            open: async () => void calls.push(['sidebarAction.open']),
+            toggle: async () => void calls.push(['sidebarAction.toggle']),
+          },
+          action: { onClicked: on('actionClicked') },
+        }),
   };
   return { api, calls, listeners };
 }
@@ -63,6 +69,22 @@ describe('background adapters', () => {
     await a.restrictSession();
     await a.panel.open(undefined);
     expect(calls).toEqual([['sidebarAction.open']]);
+  });
+
+  it('Firefox: the toolbar button toggles the sidebar, with one listener however often setup runs', async () => {
+    const { api, calls, listeners } = fakeBrowser('firefox');
+    let added = 0;
+    const onClicked = api.action!.onClicked;
+    api.action = {
+      onClicked: { addListener: (l) => void (added++, onClicked.addListener(l)) },
+    };
+    const a = createBackgroundAdapters(api);
+    await a.panel.openOnActionClick();
+    await a.panel.openOnActionClick();
+    expect(added).toBe(1);
+    (listeners.actionClicked as () => void)();
+    await Promise.resolve();
+    expect(calls).toEqual([['sidebarAction.toggle']]);
   });
 
   it('creates a one-minute alarm and runs the check only for its own name', () => {

@@ -29,11 +29,15 @@ export interface BackgroundBrowser {
     setPanelBehavior(behavior: { openPanelOnActionClick: boolean }): Promise<void>;
     open(options: { windowId: number }): Promise<void>;
   };
-  sidebarAction?: { open(): Promise<void> };
+  sidebarAction?: { open(): Promise<void>; toggle?(): Promise<void> };
+  /** Firefox: the toolbar button has no built-in "open the sidebar" behaviour. */
+  action?: { onClicked: { addListener(listener: () => void): void } };
 }
 
 /** Adapts the WebExtension APIs to the background's ports. Pass `browser` in. */
 export function createBackgroundAdapters(api: BackgroundBrowser): BackgroundAdapters {
+  // Setup runs on install, on startup and on every wake: add the click listener once.
+  let actionOpensSidebar = false;
   return {
     session: createSessionKeyStore(api.storage.session),
     everyMinute(name, check) {
@@ -51,6 +55,14 @@ export function createBackgroundAdapters(api: BackgroundBrowser): BackgroundAdap
     },
     panel: {
       async openOnActionClick() {
+        const sidebar = api.sidebarAction;
+        if (sidebar && api.action && !actionOpensSidebar) {
+          actionOpensSidebar = true;
+          // Inside the click's user gesture, with no await before it.
+          api.action.onClicked.addListener(
+            () => void (sidebar.toggle ? sidebar.toggle() : sidebar.open()).catch(() => undefined),
+          );
+        }
         await api.sidePanel?.setPanelBehavior({ openPanelOnActionClick: true });
       },
       async open(windowId) {

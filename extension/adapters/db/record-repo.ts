@@ -18,6 +18,15 @@ import type { RecordRow } from './schema';
 /** Plain fields a collection needs for queries; everything else stays in the envelope. */
 export type PlainIndexFields = Pick<RecordRow, 'createdAt' | 'conversationId' | 'at'>;
 
+/** A {@link RecordRepo} that can also write many records at once (sync, import). */
+export interface BulkRecordRepo<T> extends RecordRepo<T> {
+  /**
+   * Seals every value under its next revision and writes them all in one transaction; returns
+   * the new revisions in the order given. An id may appear only once.
+   */
+  putMany(entries: readonly { id: string; value: T }[]): Promise<number[]>;
+}
+
 export interface RecordRepoOptions<T> {
   /** Derives the plain index fields from a value (ids and timestamps only). */
   index?: (value: T) => PlainIndexFields;
@@ -34,7 +43,7 @@ export function createRecordRepo<T>(
   collection: Collection,
   getVault: () => RecoveredVault,
   options: RecordRepoOptions<T> = {},
-): RecordRepo<T> {
+): BulkRecordRepo<T> {
   const now = options.now ?? Date.now;
 
   function vault(id?: string): RecoveredVault {
@@ -66,23 +75,50 @@ export function createRecordRepo<T>(
     }
   }
 
+  /** The next row for `value` after `existing` (sealed under the next revision). */
+  async function nextRow(
+    v: RecoveredVault,
+    id: string,
+    value: T,
+    existing: RecordRow | undefined,
+    at: number,
+  ): Promise<RecordRow> {
+    const rev = (existing?.rev ?? 0) + 1;
+    const env = await sealJson(v.keys[collection], context(v, { id, rev, deleted: 0 }), value);
+    return {
+      id,
+      rev,
+      deleted: 0,
+      updatedAt: at,
+      ...(existing?.createdAt !== undefined ? { createdAt: existing.createdAt } : {}),
+      ...options.index?.(value),
+      env,
+    };
+  }
+
   return {
     async put(id, value) {
       const v = vault(id);
-      const existing = await table.get(id);
-      const rev = (existing?.rev ?? 0) + 1;
-      const env = await sealJson(v.keys[collection], context(v, { id, rev, deleted: 0 }), value);
+      const row = await nextRow(v, id, value, await table.get(id), now());
+      await table.put(row);
+      return row.rev;
+    },
+
+    async putMany(entries) {
+      if (entries.length === 0) return [];
+      const v = vault();
+      const ids = entries.map((e) => e.id);
+      if (new Set(ids).size !== ids.length) {
+        throw new RangeError('putMany: each id may appear only once.');
+      }
+      const existing = await table.getMany(ids);
       const at = now();
-      await table.put({
-        id,
-        rev,
-        deleted: 0,
-        updatedAt: at,
-        ...(existing?.createdAt !== undefined ? { createdAt: existing.createdAt } : {}),
-        ...options.index?.(value),
-        env,
-      });
-      return rev;
+      // Sealing is async WebCrypto: it runs before (never inside) the write transaction.
+      const rows = await Promise.all(
+        entries.map((e, i) => nextRow(v, e.id, e.value, existing[i], at)),
+      );
+      await table.putMany(rows);
+      return rows.map((r) => r.rev);
     },
 
     async get(id) {

@@ -5,7 +5,11 @@ import type { RecordRow } from './schema';
 /** Raw row storage under a record repository: Dexie in the extension, a Map in tests. */
 export interface RecordTable {
   get(id: string): Promise<RecordRow | undefined>;
+  /** Several rows in one read, in the order asked; undefined where absent. */
+  getMany(ids: readonly string[]): Promise<(RecordRow | undefined)[]>;
   put(row: RecordRow): Promise<void>;
+  /** Writes several rows in one transaction: all of them or none. */
+  putMany(rows: readonly RecordRow[]): Promise<void>;
   query(query: RecordQuery): Promise<RecordRow[]>;
 }
 
@@ -13,8 +17,13 @@ export interface RecordTable {
 export function createDexieRecordTable(table: Table<RecordRow, string>): RecordTable {
   return {
     get: (id) => table.get(id),
+    getMany: (ids) => table.bulkGet([...ids]),
     async put(row) {
       await table.put(row);
+    },
+    async putMany(rows) {
+      // bulkPut runs in one implicit read-write transaction (one IndexedDB round).
+      if (rows.length > 0) await table.bulkPut([...rows]);
     },
     query(q) {
       switch (q.kind) {
@@ -40,8 +49,17 @@ export function createMemoryRecordTable(): RecordTable & { rows: Map<string, Rec
       const row = rows.get(id);
       return row && { ...row, env: row.env.slice() };
     },
+    async getMany(ids) {
+      return ids.map((id) => {
+        const row = rows.get(id);
+        return row && { ...row, env: row.env.slice() };
+      });
+    },
     async put(row) {
       rows.set(row.id, { ...row, env: row.env.slice() });
+    },
+    async putMany(batch) {
+      for (const row of batch) rows.set(row.id, { ...row, env: row.env.slice() });
     },
     async query(q) {
       const all = [...rows.values()].map((r) => ({ ...r, env: r.env.slice() }));

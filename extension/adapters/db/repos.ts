@@ -1,5 +1,8 @@
 import type { RecoveredVault } from '../../../shared/crypto';
 import type { StoredProvider } from '../../core/chat/provider-registry';
+import type { UserPrompt } from '../../core/background/prompts';
+import type { LedgerEntry } from '../../core/ledger/types';
+import type { MemoryEntry } from '../../core/memory/types';
 import type { AppSettings, Conversation, Message, Persona, UsageTotal } from '../../core/models';
 import { createRecordRepo } from './record-repo';
 import { createDexieRecordTable, createMemoryRecordTable, type RecordTable } from './record-table';
@@ -27,6 +30,14 @@ export function createRepos(
     providers: createRecordRepo<StoredProvider>(tableFor('secrets'), 'secrets', getVault),
     personas: createRecordRepo<Persona>(tableFor('personas'), 'personas', getVault),
     usage: createRecordRepo<UsageTotal>(tableFor('usage'), 'usage', getVault),
+    /** Long-term memory facts (core/memory/memory-store.ts). */
+    memory: createRecordRepo<MemoryEntry>(tableFor('memory'), 'memory', getVault),
+    /** Data-flow ledger: one record per outbound request; `at` stays plain for ranges. */
+    ledger: createRecordRepo<LedgerEntry>(tableFor('ledger'), 'ledger', getVault, {
+      index: (e) => ({ at: e.at }),
+    }),
+    /** The user's own context-menu prompts (Options → Prompts). */
+    prompts: createRecordRepo<UserPrompt>(tableFor('prompts'), 'prompts', getVault),
   };
 }
 

@@ -21,6 +21,7 @@ export interface DexieSyncTables {
 export function createDexieSyncBackend(db: Dexie, t: DexieSyncTables): SyncRowBackend {
   return {
     getRow: (key) => t.records.get(key),
+    getRows: (keys) => t.records.bulkGet([...keys]),
     listRows(filter = {}) {
       if (filter.dirty === true) {
         return t.records

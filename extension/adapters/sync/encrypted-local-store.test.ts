@@ -59,6 +59,25 @@ describe('encrypted local sync store', () => {
     await expect(a.engine.list('memory')).rejects.toMatchObject({ code: 'bad-record' });
   });
 
+  it('attack: a remembered document is only reused for the exact row it was sealed for', async () => {
+    const backend = createMemorySyncBackend();
+    const { a } = await syncPair(backend);
+    // Read back (remembered), then the stored row is moved to another local version.
+    expect(await a.engine.read('conversations', 'c1')).toBeDefined();
+    const row = backend.rows.get(syncRowKey('conversations', 'c1'))!;
+    backend.rows.set(row.key, { ...row, localVersion: row.localVersion + 1 });
+    await expect(a.engine.read('conversations', 'c1')).rejects.toMatchObject({
+      code: 'bad-record',
+    });
+    // Flipping one ciphertext byte of the remembered row fails as well.
+    const env = row.env!.slice();
+    env[env.length - 1] = (env[env.length - 1] ?? 0) ^ 1;
+    backend.rows.set(row.key, { ...row, env });
+    await expect(a.engine.read('conversations', 'c1')).rejects.toMatchObject({
+      code: 'bad-record',
+    });
+  });
+
   it('works over Dexie (fake-indexeddb) in one transaction per commit', async () => {
     const db = new Dexie(`sync-test-${Math.random()}`, {
       indexedDB: new IDBFactory(),

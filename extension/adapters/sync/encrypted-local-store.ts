@@ -15,7 +15,7 @@ import type {
   SeenVersion,
   SyncState,
 } from '../../core/sync/ports';
-import { parseSyncDoc } from '../../core/sync/sync-doc';
+import { parseSyncDoc, type SyncDoc } from '../../core/sync/sync-doc';
 
 /** One stored record row. `env` is absent for tombstones. */
 export interface SyncRow {
@@ -41,6 +41,8 @@ export interface SyncRowBatch {
 /** Raw row storage; `write` must be atomic (one IndexedDB transaction). */
 export interface SyncRowBackend {
   getRow(key: string): Promise<SyncRow | undefined>;
+  /** Several rows in one read, in the order asked. */
+  getRows(keys: readonly string[]): Promise<(SyncRow | undefined)[]>;
   listRows(filter?: { collection?: string; dirty?: true }): Promise<SyncRow[]>;
   listOutbox(): Promise<OutboxOp[]>;
   getState(): Promise<SyncState | undefined>;
@@ -51,6 +53,15 @@ export interface SyncRowBackend {
 export interface LocalStoreKeys {
   vaultId: string;
   collectionKey(collection: string): CollectionKey | undefined;
+}
+
+/** Documents remembered per store (see `remember`): enough for a first sync of 10,000+. */
+const OPENED_CACHE_SIZE = 20_000;
+
+function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
 }
 
 /** Row key of a record. */
@@ -76,6 +87,29 @@ export function createEncryptedLocalStore(
     deleted: false,
   });
 
+  /**
+   * Documents this store sealed or opened, by row: a row whose envelope is byte-identical
+   * (same collection, id and localVersion, so the same AAD) opens to the same document, so
+   * reading back what a pull just wrote skips AES-GCM. Anything else is decrypted. The cache
+   * lives as long as the store (one sync connection, dropped when the vault locks).
+   */
+  const opened = new Map<string, { localVersion: number; env: Uint8Array; doc: SyncDoc }>();
+  function remember(key: string, localVersion: number, env: Uint8Array, doc: SyncDoc) {
+    opened.delete(key);
+    opened.set(key, { localVersion, env, doc: structuredClone(doc) });
+    if (opened.size > OPENED_CACHE_SIZE) {
+      const oldest = opened.keys().next().value;
+      if (oldest !== undefined) opened.delete(oldest);
+    }
+  }
+  function recall(row: SyncRow): SyncDoc | undefined {
+    const hit = opened.get(row.key);
+    if (hit === undefined || row.env === undefined || hit.localVersion !== row.localVersion) {
+      return undefined;
+    }
+    return sameBytes(hit.env, row.env) ? structuredClone(hit.doc) : undefined;
+  }
+
   async function toRow(r: LocalRecord): Promise<SyncRow> {
     const row: SyncRow = {
       key: syncRowKey(r.collection, r.id),
@@ -92,13 +126,14 @@ export function createEncryptedLocalStore(
         context(r.collection, r.id, r.localVersion),
         r.doc,
       );
+      remember(row.key, r.localVersion, row.env, r.doc);
     }
     return row;
   }
 
   async function fromRow(row: SyncRow): Promise<LocalRecord> {
-    let doc: LocalRecord['doc'];
-    if (row.env !== undefined) {
+    let doc: LocalRecord['doc'] = recall(row);
+    if (doc === undefined && row.env !== undefined) {
       let raw: unknown;
       try {
         raw = await openJson(
@@ -116,6 +151,7 @@ export function createEncryptedLocalStore(
       }
       const kind = (raw as { kind?: unknown } | null)?.kind;
       doc = parseSyncDoc(raw, kind === 'fields' ? 'lww' : 'immutable');
+      remember(row.key, row.localVersion, row.env, doc);
     }
     return {
       collection: row.collection,
@@ -132,6 +168,10 @@ export function createEncryptedLocalStore(
     async getRecord(collection, id) {
       const row = await backend.getRow(syncRowKey(collection, id));
       return row === undefined ? undefined : fromRow(row);
+    },
+    async getRecords(wanted) {
+      const rows = await backend.getRows(wanted.map((k) => syncRowKey(k.collection, k.id)));
+      return Promise.all(rows.map((row) => (row === undefined ? undefined : fromRow(row))));
     },
     async listRecords(collection) {
       const rows = await backend.listRows(collection === undefined ? {} : { collection });
@@ -159,6 +199,7 @@ export function createMemorySyncBackend(): SyncRowBackend & { rows: Map<string, 
   return {
     rows,
     getRow: async (k) => structuredClone(rows.get(k)),
+    getRows: async (keys) => keys.map((k) => structuredClone(rows.get(k))),
     async listRows(filter = {}) {
       return [...rows.values()]
         .filter((r) => filter.collection === undefined || r.collection === filter.collection)

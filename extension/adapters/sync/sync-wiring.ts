@@ -16,13 +16,13 @@ import type {
 } from '../../core/sync-bridge/ports';
 import { createSyncRunner } from '../../core/sync-bridge/sync-runner';
 import { createSyncService } from '../../core/sync-bridge/sync-service';
-import { RecordError, type RecordRepo } from '../../core/records/record-repo-port';
+import { RecordError } from '../../core/records/record-repo-port';
 import type { OutboxOp, SyncState } from '../../core/sync/ports';
 import { createSyncEngine } from '../../core/sync/sync-engine';
 import { createSyncKeys } from '../../core/sync/sync-keys';
 import type { MetaStore } from '../../core/vault/ports';
 import type { VaultService } from '../../core/vault/vault-service';
-import { createRecordRepo } from '../db/record-repo';
+import { createRecordRepo, type BulkRecordRepo } from '../db/record-repo';
 import { createDexieRecordTable } from '../db/record-table';
 import type { NookDb, RecordRow } from '../db/schema';
 import type { KvArea } from '../vault/kv-area';
@@ -39,12 +39,13 @@ const CHANNEL = 'nook-sync';
 
 /** The repos sync mirrors (a subset of `Repos`). */
 export interface SyncedRepos {
-  conversations: RecordRepo<unknown>;
-  messages: RecordRepo<unknown>;
-  settings: RecordRepo<unknown>;
-  personas: RecordRepo<unknown>;
+  conversations: BulkRecordRepo<unknown>;
+  messages: BulkRecordRepo<unknown>;
+  settings: BulkRecordRepo<unknown>;
+  personas: BulkRecordRepo<unknown>;
+  memory: BulkRecordRepo<unknown>;
   /** The `secrets` collection (providers with API keys). */
-  providers: RecordRepo<unknown>;
+  providers: BulkRecordRepo<unknown>;
 }
 
 /** What the wiring needs from the page. */
@@ -91,7 +92,7 @@ function locks() {
 function bridgeCollection(
   name: BridgedCollection,
   table: Table<RecordRow, string>,
-  repo: RecordRepo<unknown>,
+  repo: BulkRecordRepo<unknown>,
 ): BridgeCollection {
   return {
     name,
@@ -101,8 +102,13 @@ function bridgeCollection(
         rev: r.rev,
         deleted: r.deleted === 1,
       })),
+    async row(id) {
+      const r = await table.get(id);
+      return r === undefined ? undefined : { id: r.id, rev: r.rev, deleted: r.deleted === 1 };
+    },
     read: (id) => repo.get(id),
     write: (id, value) => repo.put(id, value),
+    writeMany: (entries) => repo.putMany(entries),
     async remove(id) {
       await repo.delete(id);
       const row = await table.get(id);
@@ -125,9 +131,11 @@ export function createSyncWiring(deps: SyncWiringDeps) {
   const clients = new Map<string, ReturnType<typeof createRelayClient>>();
   const channel =
     typeof BroadcastChannel === 'function' ? new BroadcastChannel(CHANNEL) : undefined;
+  // Node's BroadcastChannel (unit tests) would otherwise keep the process alive.
+  (channel as { unref?: () => void } | undefined)?.unref?.();
   const nudgeListeners = new Set<(m: SyncNudge) => void>();
   channel?.addEventListener('message', (e: MessageEvent<unknown>) => {
-    if (e.data === 'sync-now' || e.data === 'config-changed') {
+    if (e.data === 'sync-now' || e.data === 'config-changed' || e.data === 'remote-changed') {
       for (const l of nudgeListeners) l(e.data);
     }
   });
@@ -178,7 +186,7 @@ export function createSyncWiring(deps: SyncWiringDeps) {
       }
       return c;
     },
-    async openEngine(client, config) {
+    async openEngine(client, config, hooks) {
       const keys = await createSyncKeys(vault.getVault());
       const store = createEncryptedLocalStore(
         createDexieSyncBackend(db, { records, outbox, meta: db.meta }),
@@ -190,6 +198,7 @@ export function createSyncWiring(deps: SyncWiringDeps) {
         keys,
         device: config.deviceId,
         policies: BRIDGE_POLICIES,
+        onRemoteApplied: hooks.onRemoteApplied,
       });
       const socket =
         typeof WebSocket === 'function'
@@ -207,6 +216,7 @@ export function createSyncWiring(deps: SyncWiringDeps) {
         messages: bridgeCollection('messages', db.messages, repos.messages),
         settings: bridgeCollection('settings', db.settings, repos.settings),
         personas: bridgeCollection('personas', db.personas, repos.personas),
+        memory: bridgeCollection('memory', db.memory, repos.memory),
         secrets: bridgeCollection('secrets', db.secrets, repos.providers),
       } satisfies Record<BridgedCollection, BridgeCollection>;
       return names.map((n) => byName[n]);
@@ -263,6 +273,7 @@ export function createSyncWiring(deps: SyncWiringDeps) {
         'messages',
         'settings',
         'personas',
+        'memory',
         'secrets',
       ]);
       const fn = (parts: Record<string, unknown>) => {

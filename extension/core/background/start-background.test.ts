@@ -8,6 +8,7 @@ import {
   startBackground,
   type BackgroundAdapters,
 } from './start-background';
+import type { MenuClick, MenuTab } from './context-menu';
 
 const keys = { vaultId: 'v1', ak: 'AAAA', autoLockMinutes: 15 };
 
@@ -80,3 +81,45 @@ describe('background', () => {
     expect(await f.session.read()).toBeUndefined();
   });
 });
+
+describe('background context menu', () => {
+  it('installs the built-in items and turns a click into a pending context for the panel', async () => {
+    const { adapters, calls, lifecycle } = fakeAdapters();
+    const installed: string[] = [];
+    const pending: unknown[] = [];
+    let click: ((c: MenuClick, t: MenuTab | undefined) => void) | undefined;
+    adapters.contextMenu = {
+      install: async (items) => void installed.push(...items.map((i) => i.title)),
+      onClicked: (l) => void (click = l),
+      extract: async () => ({
+        title: 'T',
+        url: 'http://127.0.0.1:9/a.html',
+        text: 'all',
+        selection: 'picked words',
+        truncated: false,
+        totalChars: 3,
+        kind: 'html',
+      }),
+      fileAccess: async () => false,
+      putPending: async (p) => void pending.push(p),
+    };
+    startBackground(adapters);
+    lifecycle()?.();
+    expect(installed).toContain('Summarize this page');
+    expect(installed).toContain('Translate');
+    click?.(
+      { menuItemId: 'nook-explain', frameId: 0 },
+      { id: 3, windowId: 7, url: 'http://127.0.0.1:9/a.html', title: 'T' },
+    );
+    await waitUntil(() => pending.length > 0);
+    expect(calls).toContain('open:7');
+    expect(pending[0]).toMatchObject({
+      prompt: 'Explain the selected text in simple words.',
+      attachment: { source: 'selection', text: 'picked words', url: 'http://127.0.0.1:9/a.html' },
+    });
+  });
+});
+
+async function waitUntil(f: () => boolean) {
+  for (let i = 0; i < 100 && !f(); i++) await new Promise((r) => setTimeout(r, 1));
+}

@@ -18,6 +18,12 @@ export interface HostAccess {
    * until OLLAMA_ORIGINS allows it) answers.
    */
   allowWithoutOrigin(origin: string): Promise<void>;
+  /**
+   * Deletes the Origin rule of this origin (no-op when there is none). Call it with
+   * {@link orphanedOriginRule} once no saved provider uses the origin any more. Optional:
+   * platforms without declarativeNetRequest (and form-only test doubles) leave it out.
+   */
+  removeOriginRule?(origin: string): Promise<void>;
 }
 
 /** The hosts in the manifest's host_permissions; everything else is asked at runtime. */
@@ -44,6 +50,21 @@ export function customOrigin(cfg: Pick<ProviderConfig, 'baseUrl'>): string | und
 /** True when the provider's host gets the Origin-removal rule (OpenAI-compatible servers). */
 export function needsOriginRule(cfg: Pick<ProviderConfig, 'kind' | 'baseUrl'>): boolean {
   return cfg.kind === ProviderKind.Compatible && customOrigin(cfg) !== undefined;
+}
+
+/**
+ * The origin whose Origin rule should go once `gone` (a removed provider, or the old
+ * settings of an edited one) is no longer in `remaining`: only when `gone` had a rule
+ * and no remaining provider still needs one for that origin.
+ */
+export function orphanedOriginRule(
+  gone: Pick<ProviderConfig, 'kind' | 'baseUrl'>,
+  remaining: readonly Pick<ProviderConfig, 'kind' | 'baseUrl'>[],
+): string | undefined {
+  if (!needsOriginRule(gone)) return undefined;
+  const origin = customOrigin(gone);
+  const stillUsed = remaining.some((p) => needsOriginRule(p) && customOrigin(p) === origin);
+  return stillUsed ? undefined : origin;
 }
 
 /** Presets of the OpenAI-compatible form: name and base URL. */

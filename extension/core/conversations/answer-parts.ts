@@ -3,6 +3,7 @@
  * what the model is sent, and how a failed stream is recorded. Platform-free.
  */
 import type { ChatTurn } from '../chat/provider';
+import { messagesToTurns } from '../tools/tool-turns';
 import { ProviderError } from '../chat/provider-error';
 import type { Conversation, Message, MessageStatus } from '../models';
 import type { RecordResult } from '../records/record-repo-port';
@@ -13,6 +14,8 @@ export interface ConversationOptions {
   model?: string;
   systemPrompt?: string;
   personaId?: string;
+  /** Long-term memory is neither read nor written in this conversation ("Use memory" off). */
+  memoryOff?: boolean;
 }
 
 /** What the engine needs to know about the saved providers. */
@@ -57,15 +60,12 @@ export function resolveTarget(
   return { ok: true, providerId: provider.id, model };
 }
 
-/** The turns sent to the model: user and non-empty assistant messages, oldest first. */
+/**
+ * The turns sent to the model: user and non-empty assistant messages, oldest first, as the
+ * provider saw them (`Message.sent`: placeholders, quoted page blocks), with tool results.
+ */
 export function toTurns(messages: readonly RecordResult<Message>[]): ChatTurn[] {
-  const turns: ChatTurn[] = [];
-  for (const m of messages) {
-    if (!m.ok) continue;
-    const { role, content } = m.value;
-    if ((role === 'user' || role === 'assistant') && content !== '') turns.push({ role, content });
-  }
-  return turns;
+  return messagesToTurns(messages);
 }
 
 /** Options of a saved conversation. */
@@ -75,6 +75,7 @@ export function optionsOf(c: Conversation): ConversationOptions {
     model: c.model,
     systemPrompt: c.systemPrompt,
     personaId: c.personaId,
+    memoryOff: c.memoryOff,
   };
 }
 

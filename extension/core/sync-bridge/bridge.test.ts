@@ -1,25 +1,35 @@
 import { describe, expect, it } from 'vitest';
+import { RelayError } from '../sync/errors';
 import { createFakeRelay } from '../sync/fake-relay';
+import type { RelayTransport } from '../sync/ports';
 import { createTestDevice, fakeSyncKeys } from '../sync/sync-test-kit';
-import { createSyncBridge } from './bridge';
+import { createSyncBridge, WRITE_BATCH, type SyncBridge } from './bridge';
 import { createMemoryBridgeCollection, createMemoryMarkStore } from './memory-bridge-collection';
-import { BRIDGE_POLICIES } from './collections';
+import { BODY_COLLECTIONS, BRIDGE_POLICIES } from './collections';
 
 function setup() {
   const relay = createFakeRelay();
   const keys = fakeSyncKeys();
-  const device = (name: string) => {
-    const d = createTestDevice(relay, keys, name, { policies: BRIDGE_POLICIES });
+  const device = (name: string, transport: RelayTransport = relay.transport) => {
+    const ref: { bridge?: SyncBridge } = {};
+    const d = createTestDevice(relay, keys, name, {
+      transport,
+      policies: BRIDGE_POLICIES,
+      onRemoteApplied: (c, id) => ref.bridge?.noteRemote(c, id),
+    });
     const conversations = createMemoryBridgeCollection('conversations');
     const messages = createMemoryBridgeCollection('messages');
+    const memory = createMemoryBridgeCollection('memory');
     const bridge = createSyncBridge({
       engine: d.engine,
-      collections: [conversations, messages],
+      collections: [conversations, messages, memory],
+      bodyCollections: BODY_COLLECTIONS,
       marks: createMemoryMarkStore(),
     });
-    return { ...d, conversations, messages, bridge };
+    ref.bridge = bridge;
+    return { ...d, conversations, messages, memory, bridge };
   };
-  return { relay, a: device('A'), b: device('B') };
+  return { relay, device, a: device('A'), b: device('B') };
 }
 
 describe('sync bridge', () => {
@@ -115,5 +125,69 @@ describe('sync bridge', () => {
     const report = await a.bridge.run();
     expect(report).toMatchObject({ mirroredOut: 1, skipped: 1 });
     expect([...relay.state.records.values()].map((r) => r.id)).toEqual(['c1']);
+  });
+
+  it('concurrent memory edits on two devices keep both texts', async () => {
+    const { a, b } = setup();
+    const fact = { id: 'f1', text: 'Prefers tea', createdAt: 1, updatedAt: 1, source: 'user' };
+    await a.memory.write('f1', fact);
+    await a.bridge.run();
+    await b.bridge.run();
+    await a.memory.write('f1', { ...fact, text: 'Prefers green tea', updatedAt: 2 });
+    await b.memory.write('f1', { ...fact, text: 'Prefers coffee', updatedAt: 3 });
+    await a.bridge.run();
+    await b.bridge.run();
+    await a.bridge.run();
+    const texts = (values: Record<string, unknown>) =>
+      Object.values(values)
+        .map((v) => (v as { text: string }).text)
+        .sort();
+    expect(texts(a.memory.values())).toEqual(['Prefers coffee', 'Prefers green tea']);
+    expect(a.memory.values()).toEqual(b.memory.values());
+    // The copy is a record of its own, whose value carries its own id.
+    for (const [id, v] of Object.entries(a.memory.values()))
+      expect((v as { id: string }).id).toBe(id);
+  });
+
+  it('a pass cut by a relay failure still applies what it pulled', async () => {
+    const { relay, device, a } = setup();
+    let pushDown = false;
+    const c = device('C', {
+      ...relay.transport,
+      push: (body) =>
+        pushDown ? Promise.reject(new RelayError('network', 'down')) : relay.transport.push(body),
+    });
+    await a.conversations.write('c1', { id: 'c1', title: 'Trip' });
+    await a.bridge.run();
+    await c.bridge.run();
+    await a.conversations.write('c1', { id: 'c1', title: 'Trip to Oslo' });
+    await a.bridge.run();
+    // C pulls A's rename, then its own push fails on every retry.
+    await c.conversations.write('c2', { id: 'c2', title: 'Work' });
+    pushDown = true;
+    await expect(c.bridge.run()).rejects.toMatchObject({ code: 'network' });
+    expect(c.conversations.values()['c1']).toEqual({ id: 'c1', title: 'Trip to Oslo' });
+    // Back online: nothing was lost, the local record goes up.
+    pushDown = false;
+    await c.bridge.run();
+    await a.bridge.run();
+    expect(a.conversations.values()['c2']).toEqual({ id: 'c2', title: 'Work' });
+  });
+
+  it('a first sync writes relay values in batches, and marks them so they are not echoed', async () => {
+    const { a, b } = setup();
+    const n = 2 * WRITE_BATCH + 1;
+    for (let i = 0; i < n; i++) await a.messages.write(`m${i}`, { id: `m${i}`, text: `t${i}` });
+    await a.bridge.run();
+    expect((await b.bridge.run()).appliedIn).toBe(n);
+    expect(b.messages.writes).toEqual([WRITE_BATCH, WRITE_BATCH, 1]);
+    expect(Object.keys(b.messages.values())).toHaveLength(n);
+    // Noted (incremental) application batches too.
+    await a.messages.write('late', { id: 'late', text: 'after the first sync' });
+    await a.bridge.run();
+    expect(await b.bridge.run()).toMatchObject({ appliedIn: 1, mirroredOut: 0 });
+    expect(b.messages.writes).toEqual([WRITE_BATCH, WRITE_BATCH, 1, 1]);
+    expect(await b.bridge.run()).toMatchObject({ appliedIn: 0, mirroredOut: 0 });
+    expect(await b.store.listDirty()).toEqual([]);
   });
 });

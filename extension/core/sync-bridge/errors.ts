@@ -1,6 +1,6 @@
 /** Coded errors of the sync service, with the plain words the Options page shows. */
 import { isCryptoError } from '../../../shared/crypto';
-import { RelayError, SyncError } from '../sync/errors';
+import { RelayError, SyncError, type SyncErrorCode } from '../sync/errors';
 
 /** Why a sync action failed (as const, not an enum). */
 export const SYNC_SERVICE_ERROR = [
@@ -47,11 +47,26 @@ const RELAY_TEXT: Partial<Record<string, string>> = {
   'insecure-url': 'The relay must use https:// (plain http only to 127.0.0.1, ::1 or localhost).',
 };
 
+const STOPPED = 'sync stopped to protect your data. Your data in this browser is unchanged.';
+
+/** What a relay that broke a guarantee did, in plain words (sync-attacks.test.ts names each). */
+const SYNC_TEXT: Record<SyncErrorCode, string> = {
+  rollback: `The relay served an older copy of your data: ${STOPPED}`,
+  omission: `The relay left out records it had stored: ${STOPPED}`,
+  'record-swap': `The relay served records that were moved or swapped: ${STOPPED}`,
+  'tombstone-resurrection': `The relay brought back a deleted record: ${STOPPED}`,
+  equivocation: `The relay served two different versions of one record: ${STOPPED}`,
+  'kdf-downgrade': `The relay offered weaker key-derivation settings than this browser uses: ${STOPPED}`,
+  'bad-manifest': `The relay served a forged or damaged sync manifest: ${STOPPED}`,
+  'bad-record': `The relay served a record Nook cannot read: ${STOPPED}`,
+  'invalid-write': 'A change could not be synced because it breaks a sync rule.',
+};
+
 /** Plain words for any error a sync action or pass can throw. */
 export function syncErrorText(e: unknown): string {
   if (e instanceof SyncServiceError) return e.message;
   if (e instanceof SyncError) {
-    return `The relay broke a safety guarantee (${e.code}); sync stopped to protect your data.`;
+    return SYNC_TEXT[e.code];
   }
   if (e instanceof RelayError) {
     return RELAY_TEXT[e.code] ?? e.message;

@@ -5,14 +5,22 @@ import type { BridgeCollection, LocalRow, MarkStore } from './bridge';
 export function createMemoryBridgeCollection(name: string) {
   const rows = new Map<string, LocalRow & { value: unknown }>();
   const damaged = new Set<string>();
+  /** Size of every `writeMany` call, so tests can see writes were batched. */
+  const writes: number[] = [];
   const collection: BridgeCollection & {
     values(): Record<string, unknown>;
+    writes: number[];
     damaged: Set<string>;
     rev(id: string): number | undefined;
   } = {
     name,
     damaged,
+    writes,
     rows: async () => [...rows.values()].map(({ id, rev, deleted }) => ({ id, rev, deleted })),
+    async row(id) {
+      const r = rows.get(id);
+      return r === undefined ? undefined : { id: r.id, rev: r.rev, deleted: r.deleted };
+    },
     async read(id) {
       const row = rows.get(id);
       if (row === undefined || row.deleted) throw new Error('not-found');
@@ -23,6 +31,12 @@ export function createMemoryBridgeCollection(name: string) {
       const rev = (rows.get(id)?.rev ?? 0) + 1;
       rows.set(id, { id, rev, deleted: false, value: structuredClone(value) });
       return rev;
+    },
+    async writeMany(entries) {
+      const revs: number[] = [];
+      for (const e of entries) revs.push(await collection.write(e.id, e.value));
+      writes.push(entries.length);
+      return revs;
     },
     async remove(id) {
       const row = rows.get(id);

@@ -1,5 +1,5 @@
 /**
- * Ports of the sync service. `extension/adapters/sync/bridge-wiring.ts` implements them over
+ * Ports of the sync service. `extension/adapters/sync/sync-wiring.ts` implements them over
  * fetch, Dexie, storage.session, Web Locks and BroadcastChannel; tests use fakes.
  */
 import type { KdfParams, RecoveredVault, VaultHeader } from '../../../shared/crypto';
@@ -74,7 +74,12 @@ export interface SyncServicePorts {
     save(config: SyncConfig | undefined): Promise<void>;
   };
   relay(baseUrl: string): RelayClientPort;
-  openEngine(client: RelayClientPort, config: SyncConfig): Promise<EngineHandle>;
+  /** `onRemoteApplied` is handed to the engine (see `SyncEngineOptions.onRemoteApplied`). */
+  openEngine(
+    client: RelayClientPort,
+    config: SyncConfig,
+    hooks: { onRemoteApplied: (collection: string, id: string) => void },
+  ): Promise<EngineHandle>;
   collections(names: readonly BridgedCollection[]): BridgeCollection[];
   marks: MarkStore;
   /** Progress persisted by the engine (readable by every page). */
@@ -103,7 +108,12 @@ export interface SyncServicePorts {
 }
 
 /** Nudges between pages. */
-export const SYNC_NUDGE = { syncNow: 'sync-now', configChanged: 'config-changed' } as const;
+export const SYNC_NUDGE = {
+  syncNow: 'sync-now',
+  configChanged: 'config-changed',
+  /** The running page wrote relay changes into the repos: other pages reload their views. */
+  remoteChanged: 'remote-changed',
+} as const;
 /** Union of {@link SYNC_NUDGE} values. */
 export type SyncNudge = (typeof SYNC_NUDGE)[keyof typeof SYNC_NUDGE];
 
@@ -115,4 +125,20 @@ export interface SharedSyncStatus {
   at: number | undefined;
   /** True while a page is running sync. */
   running: boolean;
+}
+
+/**
+ * An authenticated way to the connected relay, for other relay features of an extension page
+ * (e.g. the sandbox): `SyncService.relaySession()` returns it while sync is connected and
+ * signed in, else undefined. `accessToken()` refreshes under the cross-page session lock (the
+ * relay rotates refresh tokens), so callers must not cache the token for long; call it per
+ * request or per WebSocket connection.
+ */
+export interface RelaySession {
+  /** The relay base URL the user configured (https, or http to loopback). */
+  baseUrl: string;
+  /** The relay's WebSocket URL (wss:, or ws: to loopback). */
+  wsUrl: string;
+  /** A valid access token; throws RelayError('unauthorized') when the session ended. */
+  accessToken(): Promise<string>;
 }

@@ -7,8 +7,8 @@
  * repos, MV3 service workers are stopped when idle (a sync pass could be cut at any await),
  * and a leader lock makes "one engine per profile" hold across any number of open pages.
  */
-import { createSyncBridge } from './bridge';
-import { bridgedCollections } from './collections';
+import { createSyncBridge, type SyncBridge } from './bridge';
+import { BODY_COLLECTIONS, bridgedCollections } from './collections';
 import { syncErrorText } from './errors';
 import { lockedRelayClient } from './locked-client';
 import { SYNC_NUDGE, type SyncServicePorts } from './ports';
@@ -17,6 +17,7 @@ import { SYNC_NUDGE, type SyncServicePorts } from './ports';
 export const LEADER_LOCK = 'nook-sync-leader';
 /** How often the leader syncs without any nudge (catches writes no event reported). */
 export const POLL_MS = 20_000;
+const SIGNED_OUT = 'The relay session ended. Enter your passphrase to reconnect.';
 /** Local writes within this window are mirrored in one pass. */
 const DEBOUNCE_MS = 300;
 
@@ -57,7 +58,14 @@ export function createSyncRunner(
             resolve();
           });
         });
-        await connection(changed);
+        try {
+          await connection(changed);
+        } catch (e) {
+          // Locked or the store failed: say so, and wait for the next config change or stop.
+          await ports.shared
+            .write({ error: syncErrorText(e), at: ports.now(), running: false })
+            .catch(() => undefined);
+        }
         await changed;
       }
     })();
@@ -74,19 +82,21 @@ export function createSyncRunner(
     if (config === undefined) return;
     const client = lockedRelayClient(ports.relay(config.relayUrl), ports.withLock);
     if (!(await client.hasSession())) {
-      await ports.shared.write({
-        error: 'The relay session ended. Enter your passphrase to reconnect.',
-        at: undefined,
-        running: false,
-      });
+      await ports.shared.write({ error: SIGNED_OUT, at: undefined, running: false });
       return;
     }
-    const { engine, socket } = await ports.openEngine(client, config);
-    const bridge = createSyncBridge({
+    // The engine reports what the relay changed to the bridge, which is made after it.
+    const ref: { bridge?: SyncBridge } = {};
+    const { engine, socket } = await ports.openEngine(client, config, {
+      onRemoteApplied: (collection, id) => ref.bridge?.noteRemote(collection, id),
+    });
+    const theBridge = createSyncBridge({
       engine,
       collections: ports.collections(bridgedCollections(config.syncSecrets)),
+      bodyCollections: BODY_COLLECTIONS,
       marks: ports.marks,
     });
+    ref.bridge = theBridge;
     let timer: unknown;
     let poll: unknown;
     let done = false;
@@ -94,11 +104,18 @@ export function createSyncRunner(
     let again = false;
 
     const pass = async () => {
+      let error: string | undefined;
+      let applied = 0;
       try {
-        await bridge.run();
-        await ports.shared.write({ error: undefined, at: ports.now(), running: true });
+        applied = (await theBridge.run()).appliedIn;
       } catch (e) {
-        await ports.shared.write({ error: syncErrorText(e), at: ports.now(), running: true });
+        error = syncErrorText(e);
+      }
+      await ports.shared.write({ error, at: ports.now(), running: true });
+      if (applied > 0) ports.channel.post(SYNC_NUDGE.remoteChanged);
+      if (error === SIGNED_OUT || !(await client.hasSession())) {
+        // Signed out (revoked, token reuse): nothing more to do until the user reconnects.
+        done = true;
       }
     };
     const kick = () => {
@@ -135,7 +152,8 @@ export function createSyncRunner(
     for (const off of offs) off?.();
     socket?.close();
     await running;
-    await ports.shared.write({ error: undefined, at: undefined, running: false });
+    const last = await ports.shared.read();
+    await ports.shared.write({ error: last?.error, at: last?.at, running: false });
   }
 
   return {

@@ -23,9 +23,16 @@ import {
   type VaultHeader,
 } from '../../../shared/crypto';
 import type { DeviceView } from '../../../shared/protocol';
+import { RelayError } from '../sync/errors';
 import { SyncServiceError } from './errors';
 import { lockedRelayClient } from './locked-client';
-import { SYNC_NUDGE, type RelayClientPort, type SyncConfig, type SyncServicePorts } from './ports';
+import {
+  SYNC_NUDGE,
+  type RelayClientPort,
+  type RelaySession,
+  type SyncConfig,
+  type SyncServicePorts,
+} from './ports';
 
 /** What Options → Sync shows. */
 export interface SyncStatus {
@@ -127,23 +134,31 @@ export function createSyncService(ports: SyncServicePorts) {
     async createAccount(input: { relayUrl: string; passphrase: string; deviceName?: string }) {
       if ((await ports.config.load()) !== undefined)
         throw new SyncServiceError('already-connected');
+      const relayUrl = input.relayUrl.trim();
+      // Checks the address (https, or http to loopback) before the costly key derivation.
+      const c = client(relayUrl);
       const { authKey, header } = await authKeyFor(input.passphrase);
       const config: SyncConfig = {
-        relayUrl: input.relayUrl,
+        relayUrl,
         accountId: header.vaultId,
         deviceId: ports.newDeviceId(),
         deviceName: input.deviceName ?? DEFAULT_DEVICE_NAME,
         syncSecrets: false,
       };
       if (!ACCOUNT_ID.test(config.accountId)) throw new SyncServiceError('bad-header');
-      const c = client(config.relayUrl);
-      await c.createAccount({
-        accountId: config.accountId,
-        authKey,
-        kdf: header.kdf,
-        salt: header.salt,
-        wrappedAccountKey: toBase64(utf8Encode(JSON.stringify(header))),
-      });
+      try {
+        await c.createAccount({
+          accountId: config.accountId,
+          authKey,
+          kdf: header.kdf,
+          salt: header.salt,
+          wrappedAccountKey: toBase64(utf8Encode(JSON.stringify(header))),
+        });
+      } catch (e) {
+        // The account exists (this vault was connected before, e.g. before a disconnect):
+        // logging in with the authKey proves it is ours and reconnects to it.
+        if (!(e instanceof RelayError && e.status === 409)) throw e;
+      }
       await login(c, header, authKey, config);
       await ports.resetLocal();
       await ports.config.save(config);
@@ -171,7 +186,8 @@ export function createSyncService(ports: SyncServicePorts) {
       } catch (cause) {
         throw new SyncServiceError('bad-secret-key', { cause });
       }
-      const c = client(input.relayUrl);
+      const relayUrl = input.relayUrl.trim();
+      const c = client(relayUrl);
       // Nothing is pinned on a fresh browser: the floor is checked, the answer is pinned.
       const offered = await c.preloginFresh(accountId);
       const muk = await deriveMuk(
@@ -185,7 +201,7 @@ export function createSyncService(ports: SyncServicePorts) {
       const authKey = toBase64(await deriveAuthKey(muk));
       wipe(muk);
       const config: SyncConfig = {
-        relayUrl: input.relayUrl,
+        relayUrl,
         accountId,
         deviceId: ports.newDeviceId(),
         deviceName: input.deviceName ?? DEFAULT_DEVICE_NAME,
@@ -231,6 +247,28 @@ export function createSyncService(ports: SyncServicePorts) {
       const { authKey, header } = await authKeyFor(passphrase);
       await login(client(config.relayUrl), header, authKey, config);
       nudge(SYNC_NUDGE.configChanged);
+    },
+
+    /** Calls `listener` when the running page applied relay changes to the local data. */
+    onRemoteChange(listener: () => void): () => void {
+      return ports.channel.subscribe((m) => m === SYNC_NUDGE.remoteChanged && listener());
+    },
+
+    /**
+     * The connected relay with a token source, for other relay features of this page (the
+     * sandbox); undefined when sync is not connected or not signed in.
+     */
+    async relaySession(): Promise<RelaySession | undefined> {
+      let config: SyncConfig | undefined;
+      try {
+        config = await ports.config.load();
+      } catch {
+        return undefined; // locked
+      }
+      if (config === undefined) return undefined;
+      const c = client(config.relayUrl);
+      if (!(await c.hasSession())) return undefined;
+      return { baseUrl: config.relayUrl, wsUrl: c.wsUrl, accessToken: () => c.accessToken() };
     },
 
     /** Asks the page running sync for a pass now. */

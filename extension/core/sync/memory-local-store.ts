@@ -21,6 +21,12 @@ export function createMemoryLocalStore(): LocalRecordStore & {
       const r = records.get(key(collection, id));
       return r && structuredClone(r);
     },
+    async getRecords(keys) {
+      return keys.map((k) => {
+        const r = records.get(key(k.collection, k.id));
+        return r && structuredClone(r);
+      });
+    },
     async listRecords(collection) {
       return [...records.values()]
         .filter((r) => collection === undefined || r.collection === collection)

@@ -100,6 +100,12 @@ export interface SyncState {
   lastSyncedAt: number | undefined;
 }
 
+/** Which record: its collection and id. */
+export interface RecordKey {
+  collection: string;
+  id: string;
+}
+
 /** One atomic write to the local store (a Dexie transaction in the adapter). */
 export interface StoreCommit {
   records?: LocalRecord[];
@@ -112,6 +118,8 @@ export interface StoreCommit {
 /** Local persistence for sync. `commit` must be atomic: all of it or nothing. */
 export interface LocalRecordStore {
   getRecord(collection: string, id: string): Promise<LocalRecord | undefined>;
+  /** Several records in one read (a pulled page), in the order asked; undefined where absent. */
+  getRecords(keys: readonly RecordKey[]): Promise<(LocalRecord | undefined)[]>;
   /** Every record (optionally of one collection), tombstones included. */
   listRecords(collection?: string): Promise<LocalRecord[]>;
   /** Records with `dirty: true`. */

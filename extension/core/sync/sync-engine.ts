@@ -53,6 +53,11 @@ export interface SyncEngineOptions {
   maxOpsPerPush?: number;
   /** The relay's manifest size cap (its maxEnvelopeBytes; default 1 MiB). */
   maxManifestBytes?: number;
+  /**
+   * Called (synchronously, inside a pass) for every record whose local value changed because
+   * of the relay, so a mirror of the engine can apply just those.
+   */
+  onRemoteApplied?: (collection: string, id: string) => void;
   /** Called for conflicts the user may want to see. */
   onConflict?: (conflict: SyncConflict) => void;
   /** Called when a background pass fails (SyncError: the relay misbehaved; RelayError: gave up). */
@@ -191,14 +196,16 @@ export function createSyncEngine(o: SyncEngineOptions): SyncEngine {
     schedule();
   }
 
+  function toSynced(r: LocalRecord): SyncedValue | undefined {
+    if (r.deleted || r.doc === undefined) return undefined;
+    const v: SyncedValue = { id: r.id, value: docValue(r.doc) };
+    if (r.doc.kind === 'body' && r.doc.conflictOf !== undefined) v.conflictOf = r.doc.conflictOf;
+    return v;
+  }
+
   async function readRecords(collection: string): Promise<SyncedValue[]> {
     const recs = await o.store.listRecords(collection);
-    return recs.flatMap((r) => {
-      if (r.deleted || r.doc === undefined) return [];
-      const v: SyncedValue = { id: r.id, value: docValue(r.doc) };
-      if (r.doc.kind === 'body' && r.doc.conflictOf !== undefined) v.conflictOf = r.doc.conflictOf;
-      return [v];
-    });
+    return recs.flatMap((r) => toSynced(r) ?? []);
   }
 
   async function pass(): Promise<SyncReport> {
@@ -218,6 +225,7 @@ export function createSyncEngine(o: SyncEngineOptions): SyncEngine {
       state,
       report: { pulled: 0, pushed: 0, conflicts: [] },
       atomic: exclusive,
+      ...(o.onRemoteApplied === undefined ? {} : { onRemoteApplied: o.onRemoteApplied }),
     };
     await pullAll(ctx);
     await checkRemoteManifest(ctx);
@@ -293,7 +301,8 @@ export function createSyncEngine(o: SyncEngineOptions): SyncEngine {
       return write(collection, id, (rec) => ({ ...rec, doc: undefined, deleted: true }));
     },
     async read(collection, id) {
-      return (await exclusive(() => readRecords(collection))).find((r) => r.id === id);
+      const rec = await exclusive(() => o.store.getRecord(collection, id));
+      return rec === undefined ? undefined : toSynced(rec);
     },
     list: (collection) => exclusive(() => readRecords(collection)),
     sync: syncWithRetry,

@@ -7,9 +7,10 @@
 import { sealJson, toBase64, type RecordContext } from '../../../shared/crypto';
 import type { PushOp, PushResult } from '../../../shared/protocol';
 import { RelayError, SyncError } from './errors';
-import { parseHlc, serializeHlc, type HlcClock } from './hlc';
+import { applyPage, applyServed, checkSeq } from './apply-served';
+import { serializeHlc, type HlcClock } from './hlc';
 import { sha256Hex } from './manifest';
-import { mergeRecord, type SyncConflict } from './merge';
+import type { SyncConflict } from './merge';
 import type {
   LocalRecord,
   LocalRecordStore,
@@ -18,8 +19,7 @@ import type {
   SyncKeys,
   SyncState,
 } from './ports';
-import { verifyServed, type ServedVersion } from './remote-verify';
-import { docStamps, type MergePolicy } from './sync-doc';
+import type { MergePolicy } from './sync-doc';
 
 /** What one pass did. */
 export interface SyncReport {
@@ -49,6 +49,8 @@ export interface PassContext {
    * writes can go on while the pass waits on the network but never interleave with a merge.
    */
   atomic: <T>(fn: () => Promise<T>) => Promise<T>;
+  /** Told about every record whose local value changed because of the relay (merge or copy). */
+  onRemoteApplied?: (collection: string, id: string) => void;
 }
 
 /** Snapshot of the in-memory state (with the clock) for a commit. */
@@ -57,91 +59,22 @@ export function saveState(ctx: PassContext): SyncState {
   return { ...ctx.state };
 }
 
-function observeDoc(ctx: PassContext, doc: LocalRecord['doc']): void {
-  if (doc !== undefined) for (const s of docStamps(doc)) ctx.clock.observe(parseHlc(s));
-}
-
-function emptyRecord(collection: string, id: string): LocalRecord {
-  return {
-    collection,
-    id,
-    doc: undefined,
-    deleted: false,
-    dirty: false,
-    localVersion: 0,
-    seen: undefined,
-  };
-}
-
-/** Verifies one served version and merges it into the local record. Returns false if skipped. */
-async function applyServed(ctx: PassContext, served: ServedVersion): Promise<boolean> {
-  const policy = ctx.policyOf(served.collection);
-  // Collections this client does not sync (a newer client's) are left alone.
-  if (policy === undefined || ctx.keys.collectionKey(served.collection) === undefined) return false;
-  const local =
-    (await ctx.store.getRecord(served.collection, served.id)) ??
-    emptyRecord(served.collection, served.id);
-  const v = await verifyServed(served, local.seen, ctx.keys, policy);
-  if (v.kind === 'duplicate') return true;
-  const queued = (await ctx.store.listOutbox()).filter(
-    (o) => o.collection === served.collection && o.id === served.id,
-  );
-  const stale = queued.map((o) => o.opId);
-  const own = queued.find((o) => o.revision === served.revision && o.hash === v.seen.hash);
-  if (own !== undefined && own.deleted === served.deleted) {
-    // Our own op, applied while its reply was lost: an acknowledgement, not a remote edit.
-    const acked = { ...local, seen: v.seen, dirty: local.localVersion !== own.localVersion };
-    await ctx.store.commit({ records: [acked], outboxDelete: stale });
-    return true;
-  }
-  observeDoc(ctx, v.doc);
-  const out = mergeRecord({
-    policy,
-    collection: served.collection,
-    id: served.id,
-    local,
-    remote: { doc: v.doc, deleted: served.deleted },
-    newId: ctx.newId,
-  });
-  const updated: LocalRecord = {
-    ...local,
-    doc: out.doc,
-    deleted: out.deleted,
-    dirty: out.dirty,
-    seen: v.seen,
-  };
-  const copies: LocalRecord[] = out.copies.map((c) => ({
-    ...emptyRecord(served.collection, c.id),
-    doc: c.doc,
-    dirty: true,
-    localVersion: 1,
-  }));
-  // Any op still queued for this record was built on an older base: it is doomed to
-  // conflict. The merge result carries its content.
-  await ctx.store.commit({ records: [updated, ...copies], outboxDelete: stale });
-  ctx.report.conflicts.push(...out.conflicts);
-  return true;
-}
-
-/** Pulls every page since the cursor. Refuses an account seq older than already seen. */
+/** Pulls every page since the cursor; each page is applied and its cursor stored in one commit. */
 export async function pullAll(ctx: PassContext): Promise<void> {
   for (;;) {
     const since = ctx.state.cursor;
     const reply = await ctx.transport.pull(since, ctx.pullLimit);
-    if (reply.seq < ctx.state.highestSeq) {
-      throw new SyncError('rollback', 'The relay reports an older account state than seen.', {
-        seq: reply.seq,
-        seen: ctx.state.highestSeq,
-      });
-    }
-    for (const r of reply.records) {
-      if (await ctx.atomic(() => applyServed(ctx, r))) ctx.report.pulled += 1;
-    }
+    checkSeq(reply.seq, ctx.state);
     const maxSeq = reply.records.reduce((m, r) => Math.max(m, r.seq), since);
-    // Never trust a cursor beyond what was delivered or behind where we were.
-    ctx.state.cursor = Math.max(since, Math.min(reply.cursor, maxSeq));
-    ctx.state.highestSeq = Math.max(ctx.state.highestSeq, reply.seq);
-    await ctx.store.commit({ state: saveState(ctx) });
+    const applied = await ctx.atomic(() =>
+      applyPage(ctx, reply.records, () => ({
+        ...saveState(ctx),
+        // Never trust a cursor beyond what was delivered or behind where we were.
+        cursor: Math.max(since, Math.min(reply.cursor, maxSeq)),
+        highestSeq: Math.max(ctx.state.highestSeq, reply.seq),
+      })),
+    );
+    ctx.report.pulled += applied;
     if (!reply.hasMore || ctx.state.cursor === since) return;
   }
 }
@@ -267,12 +200,7 @@ export async function pushAll(ctx: PassContext, maxRounds = 8): Promise<number> 
     for (let i = 0; i < ops.length; i += ctx.maxOpsPerPush) {
       const chunk = ops.slice(i, i + ctx.maxOpsPerPush);
       const reply = await ctx.transport.push({ ops: chunk.map(wireOp) });
-      if (reply.seq < ctx.state.highestSeq) {
-        throw new SyncError('rollback', 'The relay reports an older account state than seen.', {
-          seq: reply.seq,
-          seen: ctx.state.highestSeq,
-        });
-      }
+      checkSeq(reply.seq, ctx.state);
       ctx.state.highestSeq = reply.seq;
       const byId = new Map(reply.results.map((r) => [r.opId, r]));
       for (const op of chunk) {

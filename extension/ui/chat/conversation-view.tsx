@@ -6,6 +6,8 @@ import { MessageList } from './message-list';
 export function ConversationView({ chat, state }: { chat: ChatController; state: ChatState }) {
   const current = state.conversations.find((c) => c.id === state.selectedId);
   const [renaming, setRenaming] = useState<string>();
+  // Deleting tombstones every message: ask once, in place (no window.confirm in a panel).
+  const [confirmingDelete, setConfirmingDelete] = useState<string>();
 
   const saveRename = (e: FormEvent) => {
     e.preventDefault();
@@ -27,14 +29,39 @@ export function ConversationView({ chat, state }: { chat: ChatController; state:
               >
                 Rename
               </button>
-              <button
-                data-testid="conv-delete"
-                type="button"
-                className="danger"
-                onClick={() => void chat.remove(current.id)}
-              >
-                Delete
-              </button>
+              {confirmingDelete === current.id ? (
+                <span className="row" role="group" aria-label="Confirm delete">
+                  <span className="small">Delete this conversation and its messages?</span>
+                  <button
+                    data-testid="conv-delete-confirm"
+                    type="button"
+                    className="danger"
+                    onClick={() => {
+                      setConfirmingDelete(undefined);
+                      void chat.remove(current.id);
+                    }}
+                  >
+                    Delete
+                  </button>
+                  <button
+                    data-testid="conv-delete-cancel"
+                    type="button"
+                    className="link"
+                    onClick={() => setConfirmingDelete(undefined)}
+                  >
+                    Cancel
+                  </button>
+                </span>
+              ) : (
+                <button
+                  data-testid="conv-delete"
+                  type="button"
+                  className="danger"
+                  onClick={() => setConfirmingDelete(current.id)}
+                >
+                  Delete
+                </button>
+              )}
             </>
           ) : (
             <form className="row grow" onSubmit={saveRename}>
@@ -49,7 +76,12 @@ export function ConversationView({ chat, state }: { chat: ChatController; state:
               <button data-testid="conv-rename-save" type="submit">
                 Save
               </button>
-              <button type="button" className="link" onClick={() => setRenaming(undefined)}>
+              <button
+                data-testid="conv-rename-cancel"
+                type="button"
+                className="link"
+                onClick={() => setRenaming(undefined)}
+              >
                 Cancel
               </button>
             </form>

@@ -2,6 +2,8 @@ import { memo, useState } from 'react';
 import type { ChatController } from '../../core/conversations/chat-controller';
 import type { Message } from '../../core/models';
 import { MarkdownView } from '../markdown';
+import { AttachmentQuote, RedactionBadge } from './attachment-quote';
+import { ToolCalls } from './tool-call-card';
 
 /** Props of {@link MessageItem}. */
 export interface MessageItemProps {
@@ -82,6 +84,8 @@ export const MessageItem = memo(function MessageItem({
       ) : (
         <div className="plain">{content}</div>
       )}
+      {message.attachment && <AttachmentQuote attachment={message.attachment} />}
+      {role === 'assistant' && <ToolCalls message={message} chat={chat} />}
       {failed && (
         <p className="msg-problem" role="alert">
           <span data-testid="msg-status" className="badge">
@@ -118,6 +122,7 @@ export const MessageItem = memo(function MessageItem({
             {failed ? 'Retry' : 'Regenerate'}
           </button>
         )}
+        <RedactionBadge items={message.redactions} />
         {message.usage && (
           <span data-testid="msg-usage" className="muted small">
             {message.usage.inputTokens} in · {message.usage.outputTokens} out tokens

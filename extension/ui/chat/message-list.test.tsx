@@ -1,5 +1,5 @@
 // @vitest-environment happy-dom
-import { act, cleanup, fireEvent, render, screen } from '@testing-library/react';
+import { act, cleanup, fireEvent, render, screen, waitFor } from '@testing-library/react';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createVault, KDF_FLOOR, type UnlockedVault } from '../../../shared/crypto';
 import { createMemoryRepos } from '../../adapters/db/repos';
@@ -93,8 +93,14 @@ describe('message list', () => {
     };
     render(<MessageList chat={chat} state={streaming} />);
     expect(screen.getByTestId('msg-streaming').textContent).toMatch(/Waiting/);
-    act(() => chat.stream.set({ messageId: 's1', text: 'Hello wor', reasoning: '' }));
-    expect(screen.getByTestId('msg-streaming').textContent).toContain('Hello wor');
+    // A burst of deltas is shown together, within one coalescing interval.
+    act(() => {
+      for (const text of ['Hel', 'Hello', 'Hello wor'])
+        chat.stream.set({ messageId: 's1', text, reasoning: '' });
+    });
+    await waitFor(() =>
+      expect(screen.getByTestId('msg-streaming').textContent).toContain('Hello wor'),
+    );
     // Nothing else can be edited or regenerated while an answer streams.
     expect((screen.getByTestId('msg-edit') as HTMLButtonElement).disabled).toBe(true);
   });

@@ -4,8 +4,9 @@ import type { ChatState } from '../../core/conversations/chat-controller';
 import { useStore } from '../hooks/use-store';
 
 /**
- * Per-conversation provider, model, persona and system prompt. Changes apply to the open
- * conversation (or to the next new one). Empty choices fall back to Options' defaults.
+ * Per-conversation provider, model, persona, system prompt and the "Use memory" switch.
+ * Changes apply to the open conversation (or to the next new one). Empty choices fall back
+ * to Options' defaults.
  */
 export function ModelBar({ services, state }: { services: PageServices; state: ChatState }) {
   const { chat } = services;
@@ -74,6 +75,7 @@ export function ModelBar({ services, state }: { services: PageServices; state: C
         {usable.find((p) => p.id === providerId)?.label ?? 'Default provider'}
         {opts.model ? ` · ${opts.model}` : ''}
         {opts.personaId ? ` · ${services.personas.find(opts.personaId)?.name ?? ''}` : ''}
+        {opts.memoryOff ? ' · memory off' : ''}
       </summary>
       <div className="stack">
         <label>
@@ -139,6 +141,23 @@ export function ModelBar({ services, state }: { services: PageServices; state: C
             onChange={(e) => setPrompt(e.target.value)}
             onBlur={commitPrompt}
           />
+        </label>
+        <label className="check">
+          <input
+            data-testid="memory-toggle"
+            type="checkbox"
+            checked={!opts.memoryOff}
+            // Off: this conversation neither sees nor saves memories (Options → Memory).
+            onChange={(e) =>
+              void chat.setOptions({ memoryOff: e.target.checked ? undefined : true })
+            }
+          />{' '}
+          Use memory
+          <span className="muted small">
+            {' '}
+            — remembered facts from Options → Memory are sent with this conversation, and the
+            assistant may save new ones
+          </span>
         </label>
       </div>
     </details>

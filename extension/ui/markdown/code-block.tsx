@@ -25,10 +25,25 @@ export const CodeBlock = memo(function CodeBlock({ code, language }: CodeBlockPr
   const resetTimer = useRef<ReturnType<typeof setTimeout> | undefined>(undefined);
   useEffect(() => () => clearTimeout(resetTimer.current), []);
 
+  // The grammars load on first use; until then the block is plain text.
+  const [ready, setReady] = useState(defaultHighlighter.isReady);
+  useEffect(() => {
+    if (ready || language === '') return undefined;
+    let live = true;
+    defaultHighlighter.ready().then(
+      () => live && setReady(true),
+      () => undefined,
+    );
+    return () => {
+      live = false;
+    };
+  }, [ready, language]);
+
   const body = useMemo(() => {
+    if (!ready) return code;
     const result = defaultHighlighter.highlight(code, language);
     return result.kind === 'highlighted' ? renderTree(result.tree.children) : code;
-  }, [code, language]);
+  }, [code, language, ready]);
 
   const onCopy = (): void => {
     const done = (state: CopyState): void => {

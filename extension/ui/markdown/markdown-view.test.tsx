@@ -1,10 +1,13 @@
 // @vitest-environment happy-dom
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { act, cleanup, fireEvent, render, screen } from '@testing-library/react';
 import { highlighter, MAX_HIGHLIGHT_CHARS } from './highlighter.ts';
 import { MarkdownView } from './markdown-view.tsx';
 
 const writeText = vi.fn<(text: string) => Promise<void>>();
+
+// The grammars load lazily (highlighter.test.ts covers that); here they are in place.
+beforeAll(() => highlighter.ready());
 
 beforeEach(() => {
   writeText.mockReset();

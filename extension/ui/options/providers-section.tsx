@@ -1,5 +1,6 @@
 import { useEffect, useState } from 'react';
 import type { PageServices } from '../../adapters/create-page-services';
+import { orphanedOriginRule } from '../../core/chat/host-access';
 import { maskKey, type StoredProvider } from '../../core/chat/provider-registry';
 import type { AppSettings } from '../../core/models';
 import { loadSettings, saveSettings } from '../../core/settings/settings';
@@ -38,10 +39,20 @@ export function ProvidersSection({ services }: { services: PageServices }) {
     }
   };
 
+  // A compatible server's Origin rule goes with the last provider that used its origin
+  // (removed, or edited to another address). Failing to drop it is harmless: the rule
+  // only strips a header on that one origin.
+  const dropOrphanedRule = async (gone: StoredProvider) => {
+    const origin = orphanedOriginRule(gone, providers.usable());
+    if (origin) await services.hostAccess.removeOriginRule?.(origin).catch(() => undefined);
+  };
+
   const onDone = (saved?: StoredProvider) => {
+    const before = editing;
     setEditing(undefined);
     if (!saved) return;
     setStatus(`Saved ${saved.label}.`);
+    if (before && before !== 'new') void dropOrphanedRule(before);
     // The first provider becomes the default, so chat works without another step.
     if (!settings?.defaultProviderId || settings.defaultProviderId === saved.id)
       void makeDefault(saved);
@@ -50,6 +61,7 @@ export function ProvidersSection({ services }: { services: PageServices }) {
   const remove = async (p: StoredProvider) => {
     try {
       await providers.remove(p.id);
+      await dropOrphanedRule(p);
       setStatus(`Removed ${p.label}; its key is erased from this device.`);
     } catch {
       setStatus('The provider could not be removed. Try again.');

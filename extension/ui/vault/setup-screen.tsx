@@ -4,8 +4,18 @@ import type { VaultService } from '../../core/vault/vault-service';
 import { errorText } from '../hooks/error-text';
 import { useAsyncAction } from '../hooks/use-async-action';
 
-/** First run: choose a passphrase. Creating the vault leads to the Emergency Kit. */
-export function SetupScreen({ vault }: { vault: VaultService }) {
+/**
+ * First run: choose a passphrase. Creating the vault leads to the Emergency Kit. With
+ * `onLinkBrowser` (the side panel passes one that opens the options page), someone who already
+ * uses Nook elsewhere is pointed to "Link this browser" instead of making a second vault.
+ */
+export function SetupScreen({
+  vault,
+  onLinkBrowser,
+}: {
+  vault: VaultService;
+  onLinkBrowser?: () => void;
+}) {
   const [passphrase, setPassphrase] = useState('');
   const [confirm, setConfirm] = useState('');
   const [error, setError] = useState<string>();
@@ -69,6 +79,21 @@ export function SetupScreen({ vault }: { vault: VaultService }) {
           {busy ? 'Creating your vault…' : 'Create vault'}
         </button>
       </form>
+      {onLinkBrowser && (
+        <p className="muted small" data-testid="setup-link-hint">
+          Already use Nook in another browser?{' '}
+          <button
+            data-testid="setup-link-browser"
+            type="button"
+            className="link"
+            onClick={onLinkBrowser}
+          >
+            Link this browser
+          </button>{' '}
+          from the options page (Options → Sync) to bring your conversations here instead of
+          starting a new vault.
+        </p>
+      )}
     </main>
   );
 }

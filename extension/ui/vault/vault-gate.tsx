@@ -6,7 +6,16 @@ import { SetupScreen } from './setup-screen';
 import { UnlockScreen } from './unlock-screen';
 
 /** Shows setup, kit or unlock screens until the vault is unlocked; only then `children`. */
-export function VaultGate({ vault, children }: { vault: VaultService; children: ReactNode }) {
+export function VaultGate({
+  vault,
+  children,
+  onLinkBrowser,
+}: {
+  vault: VaultService;
+  children: ReactNode;
+  /** Offered on the first-run screen: link this browser to an existing Nook (Options → Sync). */
+  onLinkBrowser?: () => void;
+}) {
   const state = useStore(vault);
   switch (state.status) {
     case 'loading':
@@ -16,7 +25,7 @@ export function VaultGate({ vault, children }: { vault: VaultService; children: 
         </main>
       );
     case 'uninitialized':
-      return <SetupScreen vault={vault} />;
+      return <SetupScreen vault={vault} onLinkBrowser={onLinkBrowser} />;
     case 'kit-pending':
       return <KitScreen vault={vault} kit={state.kit} reason={state.reason} />;
     case 'locked':

@@ -1,0 +1,89 @@
+/**
+ * The chat engine's state container: the state, its listeners, and the small mutations
+ * every action shares (show a conversation or message list change, drop messages, turn a
+ * failure into a plain-words error). Platform-free; the controller owns one.
+ */
+import type { Conversation } from '../models';
+import type { RecordResult } from '../records/record-repo-port';
+import {
+  byNewest,
+  byOldest,
+  emptyChatState,
+  type ChatControllerDeps,
+  type ChatState,
+} from './chat-state';
+import type { SearchIndex } from './search-index';
+
+/** Creates the state container over the repos; `index` follows titles and searches. */
+export function createChatStore(
+  deps: Pick<ChatControllerDeps, 'conversations' | 'messages'>,
+  index: SearchIndex,
+) {
+  const listeners = new Set<(s: ChatState) => void>();
+  let state: ChatState = emptyChatState();
+
+  const update = (patch: Partial<ChatState>) => {
+    state = { ...state, ...patch };
+    if ('query' in patch || 'conversations' in patch) {
+      state.matches = state.query.trim() ? index.search(state.query) : undefined;
+    }
+    for (const l of listeners) l(state);
+  };
+
+  return {
+    get: (): ChatState => state,
+    update,
+    subscribe(listener: (s: ChatState) => void): () => void {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    },
+
+    /** Runs an action and turns a failure into a plain message instead of a silent drop. */
+    async guarded(action: () => Promise<void>, failure: string): Promise<void> {
+      try {
+        await action();
+      } catch {
+        update({ error: failure });
+      }
+    },
+
+    /** Reads a conversation's messages and shows them if it is still the open one. */
+    async loadMessages(conversationId: string): Promise<void> {
+      const messages = await deps.messages.list({
+        kind: 'equals',
+        index: 'conversationId',
+        value: conversationId,
+      });
+      if (state.selectedId === conversationId) update({ messages: messages.sort(byOldest) });
+    },
+
+    /** Shows a saved conversation (new or changed) in the list, newest first. */
+    upsertConversation(c: Conversation, rev: number): void {
+      index.setTitle(c.id, c.title);
+      const rest = state.conversations.filter((r) => r.id !== c.id);
+      const entry: RecordResult<Conversation> = {
+        ok: true,
+        id: c.id,
+        rev,
+        updatedAt: c.updatedAt,
+        value: c,
+      };
+      update({ conversations: [entry, ...rest].sort(byNewest) });
+    },
+
+    /** The open conversation, if it is saved and readable. */
+    current(): Conversation | undefined {
+      const c = state.conversations.find((r) => r.id === state.selectedId);
+      return c?.ok ? c.value : undefined;
+    },
+
+    /** Tombstones the given messages and removes them from view. */
+    async dropMessages(ids: readonly string[]): Promise<void> {
+      for (const id of ids) await deps.messages.delete(id);
+      const gone = new Set(ids);
+      update({ messages: state.messages.filter((m) => !gone.has(m.id)) });
+    },
+  };
+}
+
+export type ChatStore = ReturnType<typeof createChatStore>;

@@ -1,0 +1,191 @@
+/**
+ * Applying server versions to the local store: verify (remote-verify.ts), then either
+ * recognise our own acknowledged op or merge (merge.ts). A pulled page is applied as one
+ * batch: one read of the local records, the envelopes opened concurrently, one commit (one
+ * IndexedDB transaction) with the page's cursor. A single version (a push conflict's
+ * `current`) goes through {@link applyServed}.
+ */
+import { SyncError } from './errors';
+import { parseHlc } from './hlc';
+import { mergeRecord } from './merge';
+import type { LocalRecord, OutboxOp, StoreCommit, SyncState } from './ports';
+import { verifyServed, type ServedVersion, type Verified } from './remote-verify';
+import { docStamps, type MergePolicy } from './sync-doc';
+import type { PassContext } from './sync-pass';
+
+const keyOf = (collection: string, id: string) => `${collection}\u0000${id}`;
+
+/** A local record that was never stored. */
+export function emptyRecord(collection: string, id: string): LocalRecord {
+  return {
+    collection,
+    id,
+    doc: undefined,
+    deleted: false,
+    dirty: false,
+    localVersion: 0,
+    seen: undefined,
+  };
+}
+
+/** Policy of a served record, or undefined when this client does not sync its collection. */
+function policyFor(ctx: PassContext, served: ServedVersion): MergePolicy | undefined {
+  const policy = ctx.policyOf(served.collection);
+  // Collections this client does not sync (a newer client's) are left alone.
+  if (policy === undefined || ctx.keys.collectionKey(served.collection) === undefined) return;
+  return policy;
+}
+
+/** What applying one verified version changes: records to write, queued ops to drop. */
+interface Outcome {
+  records: LocalRecord[];
+  drop: string[];
+  /** True when the local value changed because of the relay (tell `onRemoteApplied`). */
+  remote: boolean;
+}
+
+/** Decides what one verified (non-duplicate) version does to `local`, given its queued ops. */
+function outcome(
+  ctx: PassContext,
+  served: ServedVersion,
+  policy: MergePolicy,
+  local: LocalRecord,
+  v: Extract<Verified, { kind: 'new' }>,
+  queued: OutboxOp[],
+): Outcome {
+  const drop = queued.map((o) => o.opId);
+  const own = queued.find((o) => o.revision === served.revision && o.hash === v.seen.hash);
+  if (own !== undefined && own.deleted === served.deleted) {
+    // Our own op, applied while its reply was lost: an acknowledgement, not a remote edit.
+    const acked = { ...local, seen: v.seen, dirty: local.localVersion !== own.localVersion };
+    return { records: [acked], drop, remote: false };
+  }
+  if (v.doc !== undefined) for (const s of docStamps(v.doc)) ctx.clock.observe(parseHlc(s));
+  const out = mergeRecord({
+    policy,
+    collection: served.collection,
+    id: served.id,
+    local,
+    remote: { doc: v.doc, deleted: served.deleted },
+    newId: ctx.newId,
+  });
+  const updated: LocalRecord = {
+    ...local,
+    doc: out.doc,
+    deleted: out.deleted,
+    dirty: out.dirty,
+    seen: v.seen,
+  };
+  const copies: LocalRecord[] = out.copies.map((c) => ({
+    ...emptyRecord(served.collection, c.id),
+    doc: c.doc,
+    dirty: true,
+    localVersion: 1,
+  }));
+  ctx.report.conflicts.push(...out.conflicts);
+  // Any op still queued for this record was built on an older base: it is doomed to
+  // conflict. The merge result carries its content.
+  return { records: [updated, ...copies], drop, remote: true };
+}
+
+/** Verifies one served version and merges it into the local record. Returns false if skipped. */
+export async function applyServed(ctx: PassContext, served: ServedVersion): Promise<boolean> {
+  const policy = policyFor(ctx, served);
+  if (policy === undefined) return false;
+  const local =
+    (await ctx.store.getRecord(served.collection, served.id)) ??
+    emptyRecord(served.collection, served.id);
+  const v = await verifyServed(served, local.seen, ctx.keys, policy);
+  if (v.kind === 'duplicate') return true;
+  const queued = (await ctx.store.listOutbox()).filter(
+    (o) => o.collection === served.collection && o.id === served.id,
+  );
+  const out = outcome(ctx, served, policy, local, v, queued);
+  await ctx.store.commit({ records: out.records, outboxDelete: out.drop });
+  if (out.remote) for (const r of out.records) ctx.onRemoteApplied?.(r.collection, r.id);
+  return true;
+}
+
+type Settled = { ok: true; v: Verified } | { ok: false; error: unknown };
+
+/**
+ * Applies one pulled page in order, as one commit that also stores `nextState()` (the
+ * advanced cursor; adopted in memory only once committed). If a record is refused, the
+ * records before it are still committed (they were verified), the cursor is not, and the
+ * refusal is thrown. Returns how many records applied.
+ */
+export async function applyPage(
+  ctx: PassContext,
+  page: readonly ServedVersion[],
+  nextState: () => SyncState,
+): Promise<number> {
+  const wanted = page.flatMap((served) => {
+    const policy = policyFor(ctx, served);
+    return policy === undefined ? [] : [{ served, policy }];
+  });
+  const stored = await ctx.store.getRecords(wanted.map((w) => w.served));
+  const current = new Map<string, LocalRecord>();
+  // Open every envelope at once (WebCrypto works concurrently); a record served twice in
+  // one page is verified again at its turn, against the first one's result.
+  const early = wanted.map(({ served, policy }, i): Promise<Settled> | undefined => {
+    const k = keyOf(served.collection, served.id);
+    if (current.has(k)) return undefined;
+    const local = stored[i] ?? emptyRecord(served.collection, served.id);
+    current.set(k, local);
+    return verifyServed(served, local.seen, ctx.keys, policy).then(
+      (v): Settled => ({ ok: true, v }),
+      (error: unknown): Settled => ({ ok: false, error }),
+    );
+  });
+  const settled = await Promise.all(early);
+  const queued = new Map<string, OutboxOp[]>();
+  for (const o of await ctx.store.listOutbox()) {
+    const k = keyOf(o.collection, o.id);
+    queued.set(k, [...(queued.get(k) ?? []), o]);
+  }
+  const writes = new Map<string, LocalRecord>();
+  const drop = new Set<string>();
+  const remote: LocalRecord[] = [];
+  let applied = 0;
+  let refusal: { error: unknown } | undefined;
+  for (const [i, { served, policy }] of wanted.entries()) {
+    const k = keyOf(served.collection, served.id);
+    const local = current.get(k)!;
+    let v: Verified;
+    const s = settled[i];
+    try {
+      if (s !== undefined && !s.ok) throw s.error;
+      v = s?.ok === true ? s.v : await verifyServed(served, local.seen, ctx.keys, policy);
+    } catch (error) {
+      refusal = { error };
+      break;
+    }
+    applied += 1;
+    if (v.kind === 'duplicate') continue;
+    const out = outcome(ctx, served, policy, local, v, queued.get(k) ?? []);
+    queued.delete(k);
+    for (const id of out.drop) drop.add(id);
+    for (const r of out.records) {
+      current.set(keyOf(r.collection, r.id), r);
+      writes.set(keyOf(r.collection, r.id), r);
+    }
+    if (out.remote) remote.push(...out.records);
+  }
+  const change: StoreCommit = { records: [...writes.values()], outboxDelete: [...drop] };
+  if (refusal === undefined) change.state = nextState();
+  await ctx.store.commit(change);
+  if (change.state !== undefined) Object.assign(ctx.state, change.state);
+  for (const r of remote) ctx.onRemoteApplied?.(r.collection, r.id);
+  if (refusal !== undefined) throw refusal.error;
+  return applied;
+}
+
+/** Refuses an account seq older than this device has already seen. */
+export function checkSeq(seq: number, state: SyncState): void {
+  if (seq < state.highestSeq) {
+    throw new SyncError('rollback', 'The relay reports an older account state than seen.', {
+      seq,
+      seen: state.highestSeq,
+    });
+  }
+}
