@@ -254,7 +254,7 @@ export function createDockerRunner(config: DockerRunnerConfig): SandboxRunner {
         const { result, usedBytes, misbehaved, error } = await executeRun(conn, req, {
           outputCapBytes: limits.outputCapBytes,
           quotaBytes: limits.workspaceQuotaBytes,
-          memoryBytes: limits.runMemoryBytes ?? resources.memoryBytes,
+          memoryBytes: limits.runMemoryBytes ?? runMemoryDefault(resources.memoryBytes),
           graceMs,
           onOutput: options.onOutput,
         });
@@ -403,4 +403,15 @@ export function createDockerRunner(config: DockerRunnerConfig): SandboxRunner {
 
 function unavailable(message: string, cause?: unknown): SandboxError {
   return new SandboxError('unavailable', message, cause === undefined ? undefined : { cause });
+}
+
+/**
+ * The supervisor's per-run memory watchdog defaults to 3/4 of the container's limit. Near
+ * the cgroup limit the kernel first evicts file-backed pages (the interpreter's own code)
+ * and the run can thrash for many seconds before the OOM killer acts (seen under load:
+ * a Node memory bomb ran to its deadline); killing at 3/4 of the limit, by resident
+ * anonymous memory, ends it at once and leaves room for the supervisor and page cache.
+ */
+export function runMemoryDefault(containerMemoryBytes: number): number {
+  return Math.floor((containerMemoryBytes * 3) / 4);
 }

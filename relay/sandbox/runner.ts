@@ -90,9 +90,11 @@ export interface SandboxLimits {
   maxCodeBytes: number;
   /**
    * Resident memory one run's processes may use, watched by the supervisor (every 50 ms it
-   * kills the largest process past it, reported as `oomKilled`). Defaults to the
-   * container's memory limit, which the kernel enforces first where it can; the watchdog
-   * is the backstop on hosts that do not enforce cgroup memory limits.
+   * kills the largest process once the run's processes hold more, reported as
+   * `oomKilled`). Defaults to 3/4 of the container's memory limit (see
+   * `runMemoryDefault`): the kernel's cgroup limit stays the hard backstop, and the
+   * watchdog ends a memory bomb before it thrashes near that limit or on hosts that do
+   * not enforce cgroup memory limits.
    */
   runMemoryBytes?: number;
 }
