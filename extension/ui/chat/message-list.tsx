@@ -34,6 +34,17 @@ export function MessageList({ chat, state }: { chat: ChatController; state: Chat
     if (el && stick.current) el.scrollTop = el.scrollHeight;
   });
   useLayoutEffect(keepDown, [keepDown, state.messages]);
+  // Items render at their real height only once on screen (content-visibility: auto) and
+  // Markdown arrives lazily, so the content keeps growing after the first scroll: while the
+  // user is at the bottom, follow it there.
+  const count = state.messages.length;
+  useLayoutEffect(() => {
+    const el = box.current;
+    if (!el || typeof ResizeObserver === 'undefined') return;
+    const follow = new ResizeObserver(keepDown);
+    for (const child of Array.from(el.children)) follow.observe(child);
+    return () => follow.disconnect();
+  }, [keepDown, count, shown, state.selectedId]);
 
   const hidden = Math.max(0, state.messages.length - shown);
   const visible = state.messages.slice(hidden);
