@@ -157,7 +157,7 @@ describe('sandbox in chat (Chromium, built extension, real relay + Docker sandbo
     await sbx.click('sandbox-files-close');
     await chat.newConversation('OpenAI double', 'double-small');
     await panel.$eval(chat.tid('model-bar'), (d) => ((d as HTMLDetailsElement).open = false));
-    // Scripted after the model list was fetched (every request takes the next scenario).
+    // Model lists never take an answer scenario; only chat requests do.
     double.script([
       { kind: 'tool-call', name: 'run_code', arguments: { language: 'python', code: CODE } },
       { kind: 'text', text: 'The values add up to 42; the plot and result.csv are above.' },

@@ -61,7 +61,10 @@ export interface ProviderDouble {
   /** e.g. http://127.0.0.1:41234 (no trailing slash). */
   url: string;
   port: number;
-  /** Queues behaviour for the next API requests, in order; afterwards the default echo resumes. */
+  /**
+   * Queues behaviour for the next API requests, in order; afterwards the default echo
+   * resumes. A model-list request takes a queued error but never an answer.
+   */
   script(next: Scenario | Scenario[]): void;
   requests: RecordedRequest[];
   /** The base URL each SDK expects for this double (OpenAI's includes /v1). */
@@ -130,7 +133,10 @@ export async function createProviderDouble(
       sendJson(res, e.status, e.headers, e.body);
       return;
     }
-    const scenario = queue.shift();
+    // A model list takes only an error scenario (Test connection failing); answers stay
+    // queued for the chat request they were scripted for, however often models are listed.
+    const scenario =
+      route.op === 'models' && queue[0]?.kind !== 'error' ? undefined : queue.shift();
     if (scenario?.kind === 'error') {
       const e = wire.error(scenario.status, scenario.retryAfterSeconds, scenario.reason);
       sendJson(res, e.status, e.headers, scenario.body ?? e.body);

@@ -116,4 +116,48 @@ describe('chat controller (provider-less shell)', () => {
     });
     expect(chat.getState().matches?.size).toBe(0);
   });
+
+  it('opens a conversation from what the unlock load decrypted, then re-reads the store; lock forgets it', async () => {
+    const { chat, deps } = setup();
+    await chat.send('Recipe for sourdough');
+    await chat.send('it needs a starter');
+    const id = chat.getState().selectedId!;
+
+    let release: () => void = () => undefined;
+    const gate = new Promise<void>((r) => (release = r));
+    const slowDeps = {
+      ...deps,
+      messages: {
+        ...deps.messages,
+        list: async (q?: Parameters<typeof deps.messages.list>[0]) => {
+          if (q?.kind === 'equals') await gate;
+          return deps.messages.list(q);
+        },
+      },
+    };
+    const reloaded = createChatController(slowDeps);
+    await reloaded.load();
+    const opening = reloaded.select(id);
+    // Shown before the store's read returns.
+    expect(reloaded.getState().messages.map((m) => m.ok && m.value.content)).toEqual([
+      'Recipe for sourdough',
+      'it needs a starter',
+    ]);
+    release();
+    await opening;
+    expect(reloaded.getState().messages).toHaveLength(2);
+
+    reloaded.reset();
+    let released = false;
+    const gate2 = new Promise<void>((r) => setTimeout(() => ((released = true), r()), 20));
+    slowDeps.messages.list = async (q) => {
+      if (q?.kind === 'equals') await gate2;
+      return deps.messages.list(q);
+    };
+    const again = reloaded.select(id);
+    expect(released).toBe(false);
+    expect(reloaded.getState().messages).toEqual([]);
+    await again;
+    expect(reloaded.getState().messages).toHaveLength(2);
+  });
 });

@@ -70,6 +70,7 @@ export function createChatController(deps: ChatControllerDeps) {
         for (const c of conversations) if (c.ok) index.setTitle(c.id, c.value.title);
         for (const m of messages)
           if (m.ok) index.addMessage(m.value.conversationId, m.id, m.value.content);
+        store.warmUp(messages);
         update({ loading: false, conversations: conversations.sort(byNewest) });
       }, 'Your conversations could not be loaded. Lock and unlock Nook to try again.');
       if (state().loading) update({ loading: false });
@@ -205,6 +206,7 @@ export function createChatController(deps: ChatControllerDeps) {
       runner.cancel();
       stream.set(undefined);
       index.clear();
+      store.forget();
       update(emptyChatState());
     },
 

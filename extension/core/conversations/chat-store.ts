@@ -3,7 +3,7 @@
  * every action shares (show a conversation or message list change, drop messages, turn a
  * failure into a plain-words error). Platform-free; the controller owns one.
  */
-import type { Conversation } from '../models';
+import type { Conversation, Message } from '../models';
 import type { RecordResult } from '../records/record-repo-port';
 import {
   byNewest,
@@ -22,8 +22,19 @@ export function createChatStore(
   const listeners = new Set<(s: ChatState) => void>();
   let state: ChatState = emptyChatState();
 
+  /**
+   * Decrypted message lists by conversation, kept while unlocked (filled by the load after
+   * unlock, which decrypts everything for search anyway, and by every change to the open
+   * list): opening a conversation shows them at once, then re-reads the store. Emptied on
+   * lock with the rest of the state.
+   */
+  const warm = new Map<string, RecordResult<Message>[]>();
+
   const update = (patch: Partial<ChatState>) => {
     state = { ...state, ...patch };
+    if (patch.messages && state.selectedId !== undefined && patch.messages.length > 0) {
+      warm.set(state.selectedId, patch.messages);
+    }
     if ('query' in patch || 'conversations' in patch) {
       state.matches = state.query.trim() ? index.search(state.query) : undefined;
     }
@@ -33,6 +44,22 @@ export function createChatStore(
   return {
     get: (): ChatState => state,
     update,
+    /** Keeps the messages the load after unlock decrypted, grouped by conversation. */
+    warmUp(messages: readonly RecordResult<Message>[]): void {
+      warm.clear();
+      const groups = new Map<string, RecordResult<Message>[]>();
+      for (const m of messages) {
+        if (!m.ok) continue;
+        const list = groups.get(m.value.conversationId) ?? [];
+        list.push(m);
+        groups.set(m.value.conversationId, list);
+      }
+      for (const [id, list] of groups) warm.set(id, list.sort(byOldest));
+    },
+    /** Forgets every decrypted message list (on lock). */
+    forget(): void {
+      warm.clear();
+    },
     subscribe(listener: (s: ChatState) => void): () => void {
       listeners.add(listener);
       return () => listeners.delete(listener);
@@ -49,6 +76,8 @@ export function createChatStore(
 
     /** Reads a conversation's messages and shows them if it is still the open one. */
     async loadMessages(conversationId: string): Promise<void> {
+      const cached = warm.get(conversationId);
+      if (cached && state.selectedId === conversationId) update({ messages: cached });
       const messages = await deps.messages.list({
         kind: 'equals',
         index: 'conversationId',
