@@ -118,6 +118,21 @@ export async function login(
   };
 }
 
+/** Trades a refresh token for a new session (POST /v1/token/refresh). */
+export function refreshSession(app: FastifyInstance, refreshToken: string) {
+  return app.inject({ method: 'POST', url: '/v1/token/refresh', payload: { refreshToken } });
+}
+
+/** Deletes `acc`'s account (DELETE /v1/account), proving it with `authKey`. */
+export function deleteAccount(app: FastifyInstance, acc: TestAccount, authKey = acc.authKey) {
+  return app.inject({
+    method: 'DELETE',
+    url: '/v1/account',
+    headers: acc.auth,
+    payload: { authKey },
+  });
+}
+
 /** A push op with a random opaque envelope. */
 export function pushOp(id: string, o: Record<string, unknown> = {}) {
   return {

@@ -8,6 +8,8 @@ import { waitFor } from '../harness/browser';
 import { startTestServer, type TestServer } from '../harness/test-server';
 import { chatPage, type ChatPage } from './chat-page';
 import { selectBetween, type ClickExtra, type RequestCapture } from './context-menu';
+import { readLedgerRows } from './ledger-rows';
+import { grantLoopback } from './loopback-build';
 import { optionsPage } from './options-page';
 import type { JourneyTarget, LaunchedExtension } from './targets';
 
@@ -40,16 +42,6 @@ export interface SelectionTarget {
   restrictedUrl: string;
   /** Captures every request of every extension context; absent where the browser can't. */
   capture?(ext: LaunchedExtension): Promise<RequestCapture>;
-}
-
-function grantLoopback(build: string): string {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'nook-select-ext-'));
-  fs.cpSync(build, dir, { recursive: true });
-  const file = path.join(dir, 'manifest.json');
-  const manifest = JSON.parse(fs.readFileSync(file, 'utf8')) as { host_permissions: string[] };
-  manifest.host_permissions.push('http://127.0.0.1/*');
-  fs.writeFileSync(file, JSON.stringify(manifest));
-  return dir;
 }
 
 /** Registers the selection journey for one browser. */
@@ -88,7 +80,7 @@ export function selectionJourney(s: SelectionTarget): void {
     };
 
     beforeAll(async () => {
-      extDir = grantLoopback(await s.build());
+      extDir = grantLoopback(await s.build(), 'nook-select-ext-');
       double = await createProviderDouble({ apiKey: KEY, host: '127.0.0.1' });
       server = await startTestServer();
       ext = await s.target.launch({ extensionDir: extDir, userDataDir });
@@ -280,23 +272,9 @@ export function selectionJourney(s: SelectionTarget): void {
       );
     });
 
-    const ledgerRows = async () => {
-      const o = optionsPage(await ext.openPage('options.html'));
-      await o.visible('ledger-section');
-      await waitFor(async () => (await o.page.$$(o.tid('ledger-row'))).length > 0, 'ledger rows');
-      const rows = await o.page.$$eval(o.tid('ledger-row'), (els) =>
-        els.map((e) => ({
-          host: e.getAttribute('data-host'),
-          purpose: e.getAttribute('data-purpose'),
-        })),
-      );
-      await o.page.close();
-      return rows;
-    };
-
     it('the ledger: only the double, one line per chat request it saw', async () => {
       const doubleHost = new URL(double.baseUrl('openai')).host;
-      const rows = await ledgerRows();
+      const rows = await readLedgerRows(ext);
       expect(new Set(rows.map((r) => r.host))).toEqual(new Set([doubleHost]));
       expect(rows.filter((r) => r.purpose === 'chat').length).toBe(chatPosts().length);
     });
@@ -310,7 +288,7 @@ export function selectionJourney(s: SelectionTarget): void {
         const hosts = capture!.hosts();
         expect(capture!.urls.length).toBeGreaterThan(0);
         expect([...hosts]).toEqual([doubleHost]);
-        const rows = await ledgerRows();
+        const rows = await readLedgerRows(ext);
         for (const h of hosts) expect(rows.map((r) => r.host)).toContain(h);
         expect(rows.length).toBe(capture!.urls.length);
       },

@@ -1,7 +1,16 @@
 import { randomBytes } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { kdf, login, makeApp, pushOp, randomKey, signUp } from '../test-helpers';
+import {
+  deleteAccount,
+  kdf,
+  login,
+  makeApp,
+  pushOp,
+  randomKey,
+  refreshSession,
+  signUp,
+} from '../test-helpers';
 
 describe('signed-in account routes', () => {
   let app: FastifyInstance;
@@ -41,11 +50,7 @@ describe('signed-in account routes', () => {
       expect(
         (await app.inject({ method: 'GET', url: '/v1/devices', headers: other.auth })).statusCode,
       ).toBe(401);
-      const refresh = await app.inject({
-        method: 'POST',
-        url: '/v1/token/refresh',
-        payload: { refreshToken: other.refreshToken },
-      });
+      const refresh = await refreshSession(app, other.refreshToken);
       expect(refresh.statusCode).toBe(401);
       const audit = await app.inject({ method: 'GET', url: '/v1/audit', headers: acc.auth });
       expect(audit.json().entries[0]).toMatchObject({
@@ -236,12 +241,7 @@ describe('signed-in account routes', () => {
         headers: acc.auth,
         payload: { ops: [pushOp('x')] },
       });
-      const res = await app.inject({
-        method: 'DELETE',
-        url: '/v1/account',
-        headers: acc.auth,
-        payload: { authKey: acc.authKey },
-      });
+      const res = await deleteAccount(app, acc);
       expect(res.json()).toEqual({ ok: true });
       expect(deleted).toContain(acc.accountId);
       expect(
@@ -260,12 +260,7 @@ describe('signed-in account routes', () => {
 
     it('attack: a stolen access token alone cannot delete the account', async () => {
       const acc = await signUp(app);
-      const res = await app.inject({
-        method: 'DELETE',
-        url: '/v1/account',
-        headers: acc.auth,
-        payload: { authKey: randomKey() },
-      });
+      const res = await deleteAccount(app, acc, randomKey());
       expect(res.statusCode).toBe(401);
       expect(await app.relay.store.getAccount(acc.accountId)).toBeDefined();
     });
@@ -273,12 +268,7 @@ describe('signed-in account routes', () => {
     it('keeps everything when the sandbox hook fails (503, retryable)', async () => {
       hook.mockRejectedValueOnce(new Error('docker down'));
       const acc = await signUp(app);
-      const res = await app.inject({
-        method: 'DELETE',
-        url: '/v1/account',
-        headers: acc.auth,
-        payload: { authKey: acc.authKey },
-      });
+      const res = await deleteAccount(app, acc);
       expect(res.statusCode).toBe(503);
       expect(res.body).not.toContain('docker down');
       expect(await app.relay.store.getAccount(acc.accountId)).toBeDefined();

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { kdf, login, makeApp, randomId, randomKey, signUp } from '../test-helpers';
+import { kdf, login, makeApp, randomId, randomKey, refreshSession, signUp } from '../test-helpers';
 
 const b64 = (n: number) => randomBytes(n).toString('base64');
 const newAccountBody = () => ({
@@ -234,11 +234,7 @@ describe('accounts', () => {
   describe('tokens', () => {
     it('refresh rotates the token pair', async () => {
       const acc = await signUp(app);
-      const res = await app.inject({
-        method: 'POST',
-        url: '/v1/token/refresh',
-        payload: { refreshToken: acc.refreshToken },
-      });
+      const res = await refreshSession(app, acc.refreshToken);
       expect(res.statusCode).toBe(200);
       const s = res.json();
       expect(s.refreshToken).not.toBe(acc.refreshToken);
@@ -253,25 +249,13 @@ describe('accounts', () => {
     it('attack: replaying a rotated refresh token revokes the whole family', async () => {
       const acc = await signUp(app);
       const other = await login(app, acc.accountId, acc.authKey);
-      const first = await app.inject({
-        method: 'POST',
-        url: '/v1/token/refresh',
-        payload: { refreshToken: acc.refreshToken },
-      });
+      const first = await refreshSession(app, acc.refreshToken);
       const rotated = first.json();
-      const replay = await app.inject({
-        method: 'POST',
-        url: '/v1/token/refresh',
-        payload: { refreshToken: acc.refreshToken },
-      });
+      const replay = await refreshSession(app, acc.refreshToken);
       expect(replay.statusCode).toBe(401);
       expect(replay.json().error.code).toBe('token-reused');
       // The legitimate holder's new tokens die with the family...
-      const next = await app.inject({
-        method: 'POST',
-        url: '/v1/token/refresh',
-        payload: { refreshToken: rotated.refreshToken },
-      });
+      const next = await refreshSession(app, rotated.refreshToken);
       expect(next.statusCode).toBe(401);
       const access = await app.inject({
         method: 'GET',
@@ -286,17 +270,9 @@ describe('accounts', () => {
 
     it('attack: forged, swapped-kind and expired tokens are 401', async () => {
       const acc = await signUp(app);
-      const forged = await app.inject({
-        method: 'POST',
-        url: '/v1/token/refresh',
-        payload: { refreshToken: `nkr_${randomBytes(32).toString('base64url')}` },
-      });
+      const forged = await refreshSession(app, `nkr_${randomBytes(32).toString('base64url')}`);
       expect(forged.statusCode).toBe(401);
-      const swapped = await app.inject({
-        method: 'POST',
-        url: '/v1/token/refresh',
-        payload: { refreshToken: acc.accessToken },
-      });
+      const swapped = await refreshSession(app, acc.accessToken);
       expect(swapped.statusCode).toBe(401);
       const refreshAsAccess = await app.inject({
         method: 'GET',
@@ -305,11 +281,7 @@ describe('accounts', () => {
       });
       expect(refreshAsAccess.statusCode).toBe(401);
       clock += 600_001;
-      const expired = await app.inject({
-        method: 'POST',
-        url: '/v1/token/refresh',
-        payload: { refreshToken: acc.refreshToken },
-      });
+      const expired = await refreshSession(app, acc.refreshToken);
       expect(expired.statusCode).toBe(401);
       expect(expired.json().error.code).toBe('token-expired');
       const expiredAccess = await app.inject({
@@ -339,11 +311,7 @@ describe('accounts', () => {
       expect(
         (await app.inject({ method: 'GET', url: '/v1/devices', headers: acc.auth })).statusCode,
       ).toBe(401);
-      const refresh = await app.inject({
-        method: 'POST',
-        url: '/v1/token/refresh',
-        payload: { refreshToken: acc.refreshToken },
-      });
+      const refresh = await refreshSession(app, acc.refreshToken);
       expect(refresh.statusCode).toBe(401);
       expect(
         (await app.inject({ method: 'GET', url: '/v1/devices', headers: other.auth })).statusCode,

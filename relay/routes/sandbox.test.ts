@@ -1,7 +1,7 @@
 import type { FastifyInstance, InjectOptions } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { createFakeRunner, type FakeRunner } from '../sandbox/fake-runner';
-import { makeApp, signUp, type TestAccount } from '../test-helpers';
+import { deleteAccount, makeApp, signUp, type TestAccount } from '../test-helpers';
 import { attachmentHeader } from './sandbox';
 
 type Inject = InjectOptions;
@@ -265,12 +265,7 @@ describe('sandbox routes (fake runner)', () => {
     const acc = await signUp(app);
     await upload(app, acc, 'x.txt', 'x');
     const spy = vi.spyOn(runner, 'removeAccount');
-    const res = await app.inject({
-      method: 'DELETE',
-      url: '/v1/account',
-      headers: acc.auth,
-      payload: { authKey: acc.authKey },
-    });
+    const res = await deleteAccount(app, acc);
     expect(res.statusCode).toBe(200);
     expect(spy).toHaveBeenCalledWith(acc.accountId);
     expect(await runner.status(acc.accountId)).toMatchObject({ state: 'absent' });
@@ -282,12 +277,7 @@ describe('sandbox routes (fake runner)', () => {
     const spy = vi
       .spyOn(runner, 'removeAccount')
       .mockRejectedValueOnce(new Error('docker is down'));
-    const res = await app.inject({
-      method: 'DELETE',
-      url: '/v1/account',
-      headers: acc.auth,
-      payload: { authKey: acc.authKey },
-    });
+    const res = await deleteAccount(app, acc);
     expect(res.statusCode).toBe(503);
     const still = await app.inject({ method: 'GET', url: '/v1/sandbox/files', headers: acc.auth });
     expect(still.statusCode).toBe(200);

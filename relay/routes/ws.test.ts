@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { login, makeApp, pushOp, signUp, type TestAccount } from '../test-helpers';
+import { deleteAccount, login, makeApp, pushOp, signUp, type TestAccount } from '../test-helpers';
 import { openAuthed, openSocket } from '../ws-test-client';
 
 describe('GET /v1/ws', () => {
@@ -86,12 +86,7 @@ describe('GET /v1/ws', () => {
     const mySocket = await openAuthed(url, acc.accessToken);
     await app.inject({ method: 'DELETE', url: `/v1/devices/${phone.deviceId}`, headers: acc.auth });
     expect((await phoneSocket.closed).code).toBe(4401);
-    await app.inject({
-      method: 'DELETE',
-      url: '/v1/account',
-      headers: acc.auth,
-      payload: { authKey: acc.authKey },
-    });
+    await deleteAccount(app, acc);
     expect((await mySocket.closed).code).toBe(4410);
   });
 

@@ -1,80 +1,42 @@
 import Docker from 'dockerode';
 import { createBoxRegistry, type Box } from './boxes';
 import {
-  DEFAULT_RESOURCES,
   LABEL_ACCOUNT,
   LABEL_INSTANCE,
   LABEL_SANDBOX,
-  SANDBOX_HOME,
-  SANDBOX_USER,
-  SUPERVISOR_CMD,
   containerCreateOptions,
   sandboxLabels,
-  type SandboxResources,
 } from './container-spec';
-import { getFile, putFile, statusOf, type ArchiveContainer } from './docker-files';
-import { SandboxError } from './errors';
-import { validateWorkspacePath } from './paths';
-import { executeRun, validateRun } from './run-exec';
+import { statusOf, type ArchiveContainer } from './docker-files';
+import { SandboxError, unavailable } from './errors';
+import { executeRun, runMemoryDefault, validateRun } from './run-exec';
 import { createRunQueue } from './run-queue';
-import {
-  DEFAULT_SANDBOX_LIMITS,
-  type ReconcileReport,
-  type RunOptions,
-  type RunResult,
-  type SandboxLimits,
-  type SandboxRunner,
-} from './runner';
-import { createSupervisorConnection, type SupervisorConnection } from './supervisor-client';
+import type { ReconcileReport, RunOptions, RunResult, SandboxRunner } from './runner';
+import { resolveRunnerSettings, type DockerRunnerSettings } from './runner-settings';
+import type { SupervisorConnection } from './supervisor-client';
+import { connectSupervisor } from './supervisor-connect';
+import { createWorkspaceOps } from './workspace-ops';
+
+export { runMemoryDefault } from './run-exec';
 
 /** Configuration of the Docker-backed runner. Only `image` is required. */
-export interface DockerRunnerConfig {
-  /** Image tag printed by scripts/build-sandbox-image.sh. */
-  image: string;
+export interface DockerRunnerConfig extends DockerRunnerSettings {
   /** dockerode connection options (default: /var/run/docker.sock). */
   docker?: Docker.DockerOptions;
-  /** Separates relays (or test runs) sharing one daemon; part of names and labels. */
-  instance?: string;
-  /** HMAC key hiding account ids in container/volume names and labels. */
-  accountKey?: string;
-  limits?: Partial<SandboxLimits>;
-  resources?: Partial<SandboxResources>;
-  /** A sandbox unused this long is stopped by `stopIdle()` (files are kept). */
-  idleMs?: number;
-  /** Calls `stopIdle()` on this period (default 60 s); 0 disables the timer. */
-  idleCheckIntervalMs?: number;
-  /** OCI runtime, e.g. `runsc` for gVisor (must be registered with dockerd). */
-  runtime?: string;
-  /** `attach` (default: the supervisor on the attach stream) or `exec` (the fallback, forced). */
-  transport?: 'attach' | 'exec';
-  /** Extra time past a run's deadline before the relay kills the container itself. */
-  graceMs?: number;
 }
-
-const CONTROL_TIMEOUT_MS = 30_000;
 
 /** Creates the Docker-backed `SandboxRunner`: one hardened container + volume per account. */
 export function createDockerRunner(config: DockerRunnerConfig): SandboxRunner {
-  if (typeof config.image !== 'string' || !/^[\w./:-]+$/.test(config.image)) {
-    throw new SandboxError('bad-request', 'The sandbox image tag is missing or invalid.');
-  }
+  const settings = resolveRunnerSettings(config);
+  const { image, instance, key, limits, resources, idleMs, graceMs } = settings;
   const docker = new Docker(config.docker ?? {});
-  const instance = config.instance ?? 'default';
-  if (!/^[a-z0-9-]{1,20}$/.test(instance)) {
-    throw new SandboxError('bad-request', 'The sandbox instance name must be [a-z0-9-]{1,20}.');
-  }
-  const key = config.accountKey ?? 'nook-sandbox';
-  const limits: SandboxLimits = { ...DEFAULT_SANDBOX_LIMITS, ...config.limits };
-  const resources: SandboxResources = { ...DEFAULT_RESOURCES, ...config.resources };
-  const idleMs = config.idleMs ?? 10 * 60_000;
-  const graceMs = config.graceMs ?? 2_000;
   const queue = createRunQueue({
     queueLength: limits.queueLength,
     maxConcurrent: limits.maxConcurrentRuns,
   });
   const registry = createBoxRegistry({ instance, key });
   let closed = false;
-  const idleCheckMs = config.idleCheckIntervalMs ?? 60_000;
+  const { idleCheckMs } = settings;
   const idleTimer =
     idleCheckMs > 0
       ? setInterval(() => void runner.stopIdle().catch(() => undefined), idleCheckMs)
@@ -86,6 +48,13 @@ export function createDockerRunner(config: DockerRunnerConfig): SandboxRunner {
     return registry.forAccount(account);
   }
   const locked = registry.locked;
+  const workspace = createWorkspaceOps({
+    limits,
+    boxFor,
+    connection,
+    exists: async (b) => (await inspect(b.name)) !== undefined,
+    archive: (b) => docker.getContainer(b.name) as unknown as ArchiveContainer,
+  });
 
   async function inspect(name: string): Promise<Docker.ContainerInspectInfo | undefined> {
     try {
@@ -102,11 +71,11 @@ export function createDockerRunner(config: DockerRunnerConfig): SandboxRunner {
       await docker.createVolume({ Name: b.name, Labels: labels });
       const opts = containerCreateOptions({
         name: b.name,
-        image: config.image,
+        image,
         volume: b.name,
         labels,
         resources,
-        ...(config.runtime ? { runtime: config.runtime } : {}),
+        ...(settings.runtime ? { runtime: settings.runtime } : {}),
       });
       // CgroupnsMode is a real HostConfig field (API 1.41) missing from @types/dockerode.
       await docker.createContainer(opts as Docker.ContainerCreateOptions);
@@ -120,7 +89,7 @@ export function createDockerRunner(config: DockerRunnerConfig): SandboxRunner {
     return locked(b, async () => {
       if (b.conn && !b.conn.closed) return b.conn;
       let info = await inspect(b.name);
-      if (info && info.Config.Image !== config.image) {
+      if (info && info.Config.Image !== image) {
         // Built from an older image: replace the container, keep the volume (the files).
         try {
           await docker.getContainer(b.name).remove({ force: true });
@@ -139,53 +108,10 @@ export function createDockerRunner(config: DockerRunnerConfig): SandboxRunner {
           if (statusOf(err) !== 304) throw unavailable('The sandbox could not start.', err);
         }
       }
-      b.conn = await connect(container);
+      b.conn = await connectSupervisor(container, settings.transport);
       b.lastUsed = Date.now();
       return b.conn;
     });
-  }
-
-  async function connect(container: Docker.Container): Promise<SupervisorConnection> {
-    if (config.transport !== 'exec') {
-      try {
-        const stream = await container.attach({
-          stream: true,
-          stdin: true,
-          stdout: true,
-          stderr: true,
-          hijack: true,
-        });
-        return await hello(createSupervisorConnection(stream));
-      } catch {
-        // Fall through to the exec fallback: a fresh supervisor via `docker exec`.
-      }
-    }
-    try {
-      const exec = await container.exec({
-        Cmd: [...SUPERVISOR_CMD, '--once'],
-        AttachStdin: true,
-        AttachStdout: true,
-        AttachStderr: true,
-        Tty: false,
-        User: SANDBOX_USER,
-        WorkingDir: SANDBOX_HOME,
-      });
-      const stream = await exec.start({ hijack: true, stdin: true });
-      return await hello(createSupervisorConnection(stream));
-    } catch (err) {
-      throw unavailable('The sandbox supervisor did not answer.', err);
-    }
-  }
-
-  async function hello(conn: SupervisorConnection): Promise<SupervisorConnection> {
-    try {
-      const r = await conn.request({ op: 'hello' }, 15_000);
-      if (r.ok !== true || r.version !== 1) throw unavailable('Unexpected supervisor version.');
-      return conn;
-    } catch (err) {
-      conn.close();
-      throw err;
-    }
   }
 
   /** Last resort when the supervisor misbehaves: the whole container goes. */
@@ -197,23 +123,6 @@ export function createDockerRunner(config: DockerRunnerConfig): SandboxRunner {
     } catch {
       // Already stopped or gone: the goal is reached either way.
     }
-  }
-
-  async function control(b: Box, message: Record<string, unknown>) {
-    const conn = await connection(b);
-    const reply = await conn.request(message, CONTROL_TIMEOUT_MS);
-    b.lastUsed = Date.now();
-    if (reply.ok === true) return reply;
-    if (reply.code === 'bad-path') throw new SandboxError('bad-path', 'Invalid workspace path.');
-    if (reply.code === 'not-found')
-      throw new SandboxError('not-found', 'No such file in the workspace.');
-    throw new SandboxError('bad-path', 'The workspace refused the operation at that path.');
-  }
-
-  async function usage(b: Box): Promise<number> {
-    const r = await control(b, { op: 'usage' });
-    b.usedBytes = typeof r.usedBytes === 'number' ? r.usedBytes : null;
-    return b.usedBytes ?? 0;
   }
 
   async function removeAll(b: Box): Promise<void> {
@@ -247,7 +156,7 @@ export function createDockerRunner(config: DockerRunnerConfig): SandboxRunner {
       try {
         const conn = await connection(b);
         if (b.usedBytes !== null && b.usedBytes > limits.workspaceQuotaBytes) {
-          if ((await usage(b)) > limits.workspaceQuotaBytes) {
+          if ((await workspace.usage(b)) > limits.workspaceQuotaBytes) {
             throw new SandboxError('quota-exceeded', 'The workspace is full: delete files first.');
           }
         }
@@ -275,55 +184,7 @@ export function createDockerRunner(config: DockerRunnerConfig): SandboxRunner {
       }
     },
 
-    async listFiles(account) {
-      const b = boxFor(account);
-      if (!(await inspect(b.name))) return { files: [], truncated: false };
-      const r = await control(b, { op: 'list' });
-      const files = Array.isArray(r.files)
-        ? (r.files as Awaited<ReturnType<SandboxRunner['listFiles']>>['files'])
-        : [];
-      return { files, truncated: r.truncated === true };
-    },
-
-    async upload(account, path, bytes) {
-      const { path: rel, segments } = validateWorkspacePath(path);
-      if (bytes.length > limits.maxUploadBytes) {
-        throw new SandboxError('too-large', 'The file is over the upload limit.');
-      }
-      const b = boxFor(account);
-      const used = await usage(b);
-      if (used + bytes.length > limits.workspaceQuotaBytes) {
-        throw new SandboxError('quota-exceeded', 'The workspace is full: delete files first.');
-      }
-      // Parents are made by the supervisor as uid 1000 without following symlinks; a
-      // symlinked parent makes this fail instead of writing through it.
-      if (segments.length > 1) await control(b, { op: 'mkdirs', path: rel });
-      const dir = [SANDBOX_HOME, ...segments.slice(0, -1)].join('/');
-      const container = docker.getContainer(b.name) as unknown as ArchiveContainer;
-      await putFile(container, dir, segments[segments.length - 1] ?? '', bytes);
-      b.usedBytes = used + bytes.length;
-      b.lastUsed = Date.now();
-    },
-
-    async download(account, path) {
-      const { path: rel } = validateWorkspacePath(path);
-      const b = boxFor(account);
-      if (!(await inspect(b.name)))
-        throw new SandboxError('not-found', 'No such file in the workspace.');
-      const container = docker.getContainer(b.name) as unknown as ArchiveContainer;
-      const bytes = await getFile(container, `${SANDBOX_HOME}/${rel}`, limits.maxDownloadBytes);
-      b.lastUsed = Date.now();
-      return bytes;
-    },
-
-    async deleteFile(account, path) {
-      const { path: rel } = validateWorkspacePath(path);
-      const b = boxFor(account);
-      if (!(await inspect(b.name)))
-        throw new SandboxError('not-found', 'No such file in the workspace.');
-      await control(b, { op: 'delete', path: rel });
-      await usage(b);
-    },
+    ...workspace.files,
 
     async status(account) {
       const b = boxFor(account);
@@ -331,7 +192,7 @@ export function createDockerRunner(config: DockerRunnerConfig): SandboxRunner {
       const quotaBytes = limits.workspaceQuotaBytes;
       if (!info) return { state: 'absent', usedBytes: null, quotaBytes };
       if (!info.State.Running) return { state: 'stopped', usedBytes: b.usedBytes, quotaBytes };
-      const usedBytes = b.conn && !b.conn.closed ? await usage(b) : b.usedBytes;
+      const usedBytes = b.conn && !b.conn.closed ? await workspace.usage(b) : b.usedBytes;
       return { state: 'running', usedBytes, quotaBytes };
     },
 
@@ -373,7 +234,7 @@ export function createDockerRunner(config: DockerRunnerConfig): SandboxRunner {
       for (const c of containers) {
         const hash = c.Labels[LABEL_ACCOUNT];
         const broken = c.State === 'dead' || c.State === 'removing' || c.State === 'created';
-        if (!hash || c.Image !== config.image || broken) {
+        if (!hash || c.Image !== image || broken) {
           await docker
             .getContainer(c.Id)
             .remove({ force: true })
@@ -399,19 +260,4 @@ export function createDockerRunner(config: DockerRunnerConfig): SandboxRunner {
     },
   };
   return runner;
-}
-
-function unavailable(message: string, cause?: unknown): SandboxError {
-  return new SandboxError('unavailable', message, cause === undefined ? undefined : { cause });
-}
-
-/**
- * The supervisor's per-run memory watchdog defaults to 3/4 of the container's limit. Near
- * the cgroup limit the kernel first evicts file-backed pages (the interpreter's own code)
- * and the run can thrash for many seconds before the OOM killer acts (seen under load:
- * a Node memory bomb ran to its deadline); killing at 3/4 of the limit, by resident
- * anonymous memory, ends it at once and leaves room for the supervisor and page cache.
- */
-export function runMemoryDefault(containerMemoryBytes: number): number {
-  return Math.floor((containerMemoryBytes * 3) / 4);
 }

@@ -34,6 +34,11 @@ export class SandboxError extends Error {
   }
 }
 
+/** Docker, the image or the supervisor failed (the cause is kept, never shown). */
+export function unavailable(message: string, cause?: unknown): SandboxError {
+  return new SandboxError('unavailable', message, cause === undefined ? undefined : { cause });
+}
+
 /** One run at a time per account plus a short queue; past that, this (→ 429). */
 export class SandboxBusyError extends SandboxError {
   constructor() {

@@ -165,3 +165,14 @@ function fromEnd(end: SupervisorReply, started: number): RunOutcome {
     misbehaved: false,
   };
 }
+
+/**
+ * The supervisor's per-run memory watchdog defaults to 3/4 of the container's limit. Near
+ * the cgroup limit the kernel first evicts file-backed pages (the interpreter's own code)
+ * and the run can thrash for many seconds before the OOM killer acts (seen under load:
+ * a Node memory bomb ran to its deadline); killing at 3/4 of the limit, by resident
+ * anonymous memory, ends it at once and leaves room for the supervisor and page cache.
+ */
+export function runMemoryDefault(containerMemoryBytes: number): number {
+  return Math.floor((containerMemoryBytes * 3) / 4);
+}

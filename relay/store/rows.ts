@@ -26,14 +26,7 @@ export const toDevice = (r: RelayDatabase['devices']): DeviceRow => ({
   lastSyncedAt: r.last_synced_at === null ? null : Number(r.last_synced_at),
 });
 
-export const toRecord = (r: {
-  collection: string;
-  id: string;
-  revision: number;
-  seq: number;
-  deleted: number;
-  envelope: Uint8Array | null;
-}): RecordRow => {
+export const toRecord = (r: Omit<RelayDatabase['records'], 'account_id'>): RecordRow => {
   const envelope = toBytes(r.envelope);
   return {
     collection: r.collection,

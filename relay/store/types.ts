@@ -16,8 +16,8 @@ export class StoreError extends Error {
   }
 }
 
-/** What the relay keeps per account. `verifier` is an encoded, peppered Argon2id hash. */
-export interface AccountRow {
+/** What an account is created with. `verifier` is an encoded, peppered Argon2id hash. */
+export interface NewAccount {
   id: string;
   verifier: string;
   kdf: KdfParams;
@@ -26,18 +26,13 @@ export interface AccountRow {
   /** base64, opaque */
   wrappedAccountKey: string;
   createdAt: number;
+}
+
+/** What the relay keeps per account. */
+export interface AccountRow extends NewAccount {
   seq: number;
   failedLogins: number;
   lockedUntil: number;
-}
-
-export interface NewAccount {
-  id: string;
-  verifier: string;
-  kdf: KdfParams;
-  salt: string;
-  wrappedAccountKey: string;
-  createdAt: number;
 }
 
 export interface Credentials {

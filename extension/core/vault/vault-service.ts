@@ -1,12 +1,8 @@
 import {
   CryptoError,
-  calibrateKdf,
-  changePassphrase as rewrapPassphrase,
-  createVault,
   fromBase64,
   lockVault,
   openVaultFromAk,
-  rotateRecoveryKey,
   toBase64,
   unlockWithRecoveryKey,
   type KdfParams,
@@ -24,6 +20,7 @@ import {
   type SessionKeyStore,
 } from './ports';
 import { VaultError, VAULT_TEXT } from './vault-errors';
+import { storeNewKit, storeNewPassphrase, storeNewVault } from './vault-keys';
 import { checkPassphrase, readLockedState, requireMeta, resetFailures } from './vault-meta';
 import type { AttemptResult, RecoverResult, VaultState } from './vault-state';
 
@@ -84,17 +81,9 @@ export function createVaultService(deps: VaultServiceDeps) {
     v: RecoveredVault,
     reason: 'rotated' | 'recovered',
   ) {
-    const rotated = await rotateRecoveryKey(header, v);
-    await deps.meta.set('header', rotated.header);
-    await deps.meta.set('kitPending', true);
-    kitWrap = rotated.header.wrappedAkRecovery;
+    const { kit, wrap } = await storeNewKit(deps.meta, clock, header, v);
+    kitWrap = wrap;
     vault = v;
-    const kit: EmergencyKit = {
-      vaultId: v.vaultId,
-      secretKey: await need('secretKey'),
-      recoveryKey: rotated.recoveryKey,
-      createdAt: clock.now(),
-    };
     setState({ status: 'kit-pending', kit, reason });
   }
 
@@ -165,21 +154,7 @@ export function createVaultService(deps: VaultServiceDeps) {
         setState(await lockedState());
         throw new VaultError('already-initialized');
       }
-      const kdf = deps.kdf ?? (await calibrateKdf()).params;
-      let created: Awaited<ReturnType<typeof createVault>>;
-      try {
-        created = await createVault({ passphrase, kdf });
-      } catch (e) {
-        if (e instanceof CryptoError && e.code === 'weak-passphrase')
-          throw new VaultError('weak-passphrase');
-        throw e;
-      }
-      await deps.meta.set('kdf', created.header.kdf);
-      await deps.meta.set('secretKey', created.secretKey);
-      await resetFailures(deps.meta);
-      await deps.meta.set('kitPending', true);
-      // The header goes last: its presence is what marks the vault as existing.
-      await deps.meta.set('header', created.header);
+      const created = await storeNewVault(deps.meta, passphrase, deps.kdf);
       vault = created.vault;
       kitWrap = created.header.wrappedAkRecovery;
       const kit: EmergencyKit = {
@@ -245,12 +220,7 @@ export function createVaultService(deps: VaultServiceDeps) {
         }
         throw e;
       }
-      const kdf = await need('kdf');
-      const rewrapped = await rewrapPassphrase(header, v, passphrase, await need('secretKey'), {
-        kdf,
-        pinned: kdf,
-      });
-      await deps.meta.set('header', rewrapped);
+      const rewrapped = await storeNewPassphrase(deps.meta, header, v, passphrase);
       await resetFailures(deps.meta);
       await showNewKit(rewrapped, v, 'recovered');
       return { ok: true };
@@ -264,14 +234,8 @@ export function createVaultService(deps: VaultServiceDeps) {
       const verified = await verifyPassphrase(current);
       if (!verified.ok) return verified;
       const header = await need('header');
-      const kdf = await need('kdf');
       try {
-        const secretKey = await need('secretKey');
-        const rewrapped = await rewrapPassphrase(header, verified.vault, next, secretKey, {
-          kdf,
-          pinned: kdf,
-        });
-        await deps.meta.set('header', rewrapped);
+        await storeNewPassphrase(deps.meta, header, verified.vault, next);
       } finally {
         lockVault(verified.vault); // a second copy of the keys, only needed to prove the passphrase
       }

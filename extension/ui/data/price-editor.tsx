@@ -1,6 +1,7 @@
 import { useState, type FormEvent } from 'react';
 import type { AppSettings } from '../../core/models';
 import { DEFAULT_PRICES, parsePrice, type ModelPrice } from '../../core/usage/prices';
+import { InlineInput } from '../form-fields';
 
 /** The editable price table: defaults plus the user's rows; user rows win. */
 export function PriceEditor({
@@ -79,26 +80,26 @@ export function PriceEditor({
         </tbody>
       </table>
       <form className="row" onSubmit={(e) => void submit(e)}>
-        <input
-          data-testid="price-model"
-          aria-label="Model id"
+        <InlineInput
+          label="Model id"
+          testId="price-model"
           placeholder="model id"
           value={model}
-          onChange={(e) => setModel(e.target.value)}
+          onChange={setModel}
         />
-        <input
-          data-testid="price-input"
-          aria-label="Input price per 1M tokens"
+        <InlineInput
+          label="Input price per 1M tokens"
+          testId="price-input"
           placeholder="input $"
           value={input}
-          onChange={(e) => setInput(e.target.value)}
+          onChange={setInput}
         />
-        <input
-          data-testid="price-output"
-          aria-label="Output price per 1M tokens"
+        <InlineInput
+          label="Output price per 1M tokens"
+          testId="price-output"
           placeholder="output $"
           value={output}
-          onChange={(e) => setOutput(e.target.value)}
+          onChange={setOutput}
         />
         <button data-testid="price-save" type="submit">
           Save price

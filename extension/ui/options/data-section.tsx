@@ -4,16 +4,16 @@ import { DeleteAllPanel } from '../data/delete-all-panel';
 import { ExportPanel } from '../data/export-panel';
 import { ImportPanel } from '../data/import-panel';
 import { RetentionPanel } from '../data/retention-panel';
+import { OptionsSection } from './options-section';
 
 /** Options → Data: export, import, retention and "Delete all data". */
 export function DataSection({ services }: { services: PageServices }) {
   return (
-    <section className="card stack" aria-labelledby="data-title" data-testid="data-section">
-      <h2 id="data-title">Your data</h2>
+    <OptionsSection id="data" title="Your data" testId="data-section">
       <ExportPanel data={services.data.data} />
       <ImportPanel data={services.data.data} />
       <RetentionPanel services={services} />
       <DeleteAllPanel data={services.data} />
-    </section>
+    </OptionsSection>
   );
 }

@@ -3,6 +3,8 @@ import type { PageServices } from '../../adapters/create-page-services';
 import { ledgerToCsv, ledgerToJson, type LedgerFilter } from '../../core/ledger/ledger-store';
 import { LEDGER_PURPOSE, type LedgerEntry, type LedgerPurpose } from '../../core/ledger/types';
 import { loadSettings, saveSettings } from '../../core/settings/settings';
+import { InlineInput } from '../form-fields';
+import { OptionsSection } from './options-section';
 
 const PURPOSE_TEXT: Record<LedgerPurpose, string> = {
   chat: 'Chat',
@@ -12,6 +14,12 @@ const PURPOSE_TEXT: Record<LedgerPurpose, string> = {
   sandbox: 'Sandbox',
   other: 'Other',
 };
+
+/** The opt-in redactions, in the order shown. */
+const PII_OPT_INS = [
+  ['email', 'E-mail addresses'],
+  ['phone', 'Phone numbers'],
+] as const;
 
 function download(name: string, type: string, body: string) {
   const url = URL.createObjectURL(new Blob([body], { type }));
@@ -79,40 +87,32 @@ export function LedgerSection({ services }: { services: Pick<PageServices, 'ledg
   );
 
   return (
-    <section className="card stack" aria-labelledby="ledger-title" data-testid="ledger-section">
-      <h2 id="ledger-title">Ledger &amp; privacy</h2>
+    <OptionsSection id="ledger" title="Ledger & privacy" testId="ledger-section">
       <p className="small muted">
         Every request Nook makes is listed here (kept encrypted). Nook sends no telemetry: nothing
         goes anywhere except the providers and relay you set up.
       </p>
       <fieldset className="row">
         <legend>Also redact before sending</legend>
-        <label>
-          <input
-            data-testid="redact-email"
-            type="checkbox"
-            checked={pii.email}
-            onChange={(e) => void setOptIn('email', e.target.checked)}
-          />{' '}
-          E-mail addresses
-        </label>
-        <label>
-          <input
-            data-testid="redact-phone"
-            type="checkbox"
-            checked={pii.phone}
-            onChange={(e) => void setOptIn('phone', e.target.checked)}
-          />{' '}
-          Phone numbers
-        </label>
+        {PII_OPT_INS.map(([which, label]) => (
+          <label key={which}>
+            <input
+              data-testid={`redact-${which}`}
+              type="checkbox"
+              checked={pii[which]}
+              onChange={(e) => void setOptIn(which, e.target.checked)}
+            />{' '}
+            {label}
+          </label>
+        ))}
       </fieldset>
       <div className="row" role="group" aria-label="Filters">
-        <input
-          data-testid="ledger-host"
-          aria-label="Host"
+        <InlineInput
+          label="Host"
+          testId="ledger-host"
           placeholder="Host"
           value={host}
-          onChange={(e) => setHost(e.target.value)}
+          onChange={setHost}
         />
         <select
           data-testid="ledger-purpose"
@@ -210,6 +210,6 @@ export function LedgerSection({ services }: { services: Pick<PageServices, 'ledg
           {status}
         </p>
       )}
-    </section>
+    </OptionsSection>
   );
 }

@@ -1,8 +1,10 @@
 import { useCallback, useEffect, useState, type FormEvent } from 'react';
 import type { PageServices } from '../../adapters/create-page-services';
 import type { MemoryEntry } from '../../core/memory/types';
+import { InlineInput } from '../form-fields';
 import '../data/data.css';
 import { dataErrorText } from '../data/data-ui';
+import { OptionsSection } from './options-section';
 
 /** Options → Memory: what the assistant remembers; search, edit, delete, add, clear all. */
 export function MemorySection({ services }: { services: PageServices }) {
@@ -53,19 +55,18 @@ export function MemorySection({ services }: { services: PageServices }) {
   const shown = q ? entries.filter((e) => e.text.toLowerCase().includes(q)) : entries;
 
   return (
-    <section className="card stack" aria-labelledby="memory-title" data-testid="memory-section">
-      <h2 id="memory-title">Memory</h2>
+    <OptionsSection id="memory" title="Memory" testId="memory-section">
       <p className="muted">
         Short facts the assistant keeps across conversations, stored encrypted like everything else.
         Correct or delete anything here; what you change is what it remembers.
       </p>
-      <input
+      <InlineInput
+        label="Search memory"
+        testId="memory-search"
         type="search"
-        data-testid="memory-search"
-        aria-label="Search memory"
         placeholder="Search memory…"
         value={query}
-        onChange={(e) => setQuery(e.target.value)}
+        onChange={setQuery}
       />
       {shown.length === 0 && (
         <p className="muted" data-testid="memory-empty">
@@ -82,12 +83,12 @@ export function MemorySection({ services }: { services: PageServices }) {
           >
             {editing?.id === m.id ? (
               <form className="row" onSubmit={saveEdit}>
-                <input
+                <InlineInput
+                  label="Memory text"
+                  testId="memory-edit-input"
                   className="grow"
-                  data-testid="memory-edit-input"
-                  aria-label="Memory text"
                   value={editing.text}
-                  onChange={(e) => setEditing({ id: m.id, text: e.target.value })}
+                  onChange={(text) => setEditing({ id: m.id, text })}
                 />
                 <button type="submit" data-testid="memory-edit-save">
                   Save
@@ -125,13 +126,13 @@ export function MemorySection({ services }: { services: PageServices }) {
         ))}
       </ul>
       <form className="row" onSubmit={add}>
-        <input
+        <InlineInput
+          label="New memory"
+          testId="memory-add-input"
           className="grow"
-          data-testid="memory-add-input"
-          aria-label="New memory"
           placeholder="Something Nook should remember…"
           value={draft}
-          onChange={(e) => setDraft(e.target.value)}
+          onChange={setDraft}
         />
         <button type="submit" data-testid="memory-add">
           Add
@@ -174,6 +175,6 @@ export function MemorySection({ services }: { services: PageServices }) {
           {status}
         </p>
       )}
-    </section>
+    </OptionsSection>
   );
 }

@@ -1,7 +1,9 @@
 import { useState, type FormEvent } from 'react';
 import type { PageServices } from '../../adapters/create-page-services';
 import { PersonaError } from '../../core/chat/persona-store';
+import { TextField } from '../form-fields';
 import { useStore } from '../hooks/use-store';
+import { OptionsSection } from './options-section';
 
 /** Options → Personas: saved name + system prompt (+ optional model), used per conversation. */
 export function PersonasSection({ services }: { services: PageServices }) {
@@ -32,8 +34,7 @@ export function PersonasSection({ services }: { services: PageServices }) {
   };
 
   return (
-    <section className="card stack" aria-labelledby="personas-title" data-testid="personas-section">
-      <h2 id="personas-title">Personas</h2>
+    <OptionsSection id="personas" title="Personas" testId="personas-section">
       <ul className="list">
         {state.personas.map((p) =>
           p.ok ? (
@@ -53,14 +54,7 @@ export function PersonasSection({ services }: { services: PageServices }) {
         )}
       </ul>
       <form className="stack" onSubmit={(e) => void save(e)}>
-        <label>
-          Name
-          <input
-            data-testid="persona-name"
-            value={name}
-            onChange={(e) => setName(e.target.value)}
-          />
-        </label>
+        <TextField label="Name" testId="persona-name" value={name} onChange={setName} />
         <label>
           System prompt
           <textarea
@@ -89,14 +83,12 @@ export function PersonasSection({ services }: { services: PageServices }) {
             )}
           </select>
         </label>
-        <label>
-          Model (optional)
-          <input
-            data-testid="persona-model"
-            value={model}
-            onChange={(e) => setModel(e.target.value)}
-          />
-        </label>
+        <TextField
+          label="Model (optional)"
+          testId="persona-model"
+          value={model}
+          onChange={setModel}
+        />
         <div className="row">
           <button data-testid="persona-save" type="submit">
             Save persona
@@ -108,6 +100,6 @@ export function PersonasSection({ services }: { services: PageServices }) {
           )}
         </div>
       </form>
-    </section>
+    </OptionsSection>
   );
 }

@@ -2,6 +2,7 @@ import { useEffect, useState, type FormEvent } from 'react';
 import type { PageServices } from '../../adapters/create-page-services';
 import { PromptError, SELECTION_PLACEHOLDER } from '../../core/background/prompts';
 import { useStore } from '../hooks/use-store';
+import { OptionsSection } from './options-section';
 
 /**
  * Options → Prompts: the user's own right-click prompts ("My prompts" on a selection).
@@ -39,8 +40,7 @@ export function PromptsSection({ services }: { services: Pick<PageServices, 'pro
   };
 
   return (
-    <section className="card stack" aria-labelledby="prompts-title" data-testid="prompts-section">
-      <h2 id="prompts-title">Prompts</h2>
+    <OptionsSection id="prompts" title="Prompts" testId="prompts-section">
       <p className="small muted">
         Your own actions for selected text, in the right-click menu under <em>My prompts</em>. Write{' '}
         <code>{SELECTION_PLACEHOLDER}</code> where you mean the selection; the selected text itself
@@ -111,6 +111,6 @@ export function PromptsSection({ services }: { services: Pick<PageServices, 'pro
           {status}
         </p>
       )}
-    </section>
+    </OptionsSection>
   );
 }

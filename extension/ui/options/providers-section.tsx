@@ -7,6 +7,7 @@ import { loadSettings, saveSettings } from '../../core/settings/settings';
 import { RECORD_ERROR_MESSAGE } from '../../core/records/record-repo-port';
 import { useStore } from '../hooks/use-store';
 import { ProviderForm } from './provider-form';
+import { OptionsSection } from './options-section';
 
 /** Options → Providers: the saved providers (keys masked), add/edit/remove, the default. */
 export function ProvidersSection({ services }: { services: PageServices }) {
@@ -69,12 +70,7 @@ export function ProvidersSection({ services }: { services: PageServices }) {
   };
 
   return (
-    <section
-      className="card stack"
-      aria-labelledby="providers-title"
-      data-testid="providers-section"
-    >
-      <h2 id="providers-title">Providers</h2>
+    <OptionsSection id="providers" title="Providers" testId="providers-section">
       <p className="muted small">
         Keys are stored encrypted under your passphrase and sent only to the provider they belong
         to.
@@ -153,6 +149,6 @@ export function ProvidersSection({ services }: { services: PageServices }) {
           {status}
         </p>
       )}
-    </section>
+    </OptionsSection>
   );
 }

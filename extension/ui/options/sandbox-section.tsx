@@ -3,6 +3,7 @@ import type { SandboxStatusState, SandboxStatusStore } from '../../core/sandbox/
 import { formatBytes } from '../../core/sandbox/status-store';
 import { useStore } from '../hooks/use-store';
 import '../sandbox/sandbox.css';
+import { OptionsSection } from './options-section';
 
 const STATE_TEXT: Record<'running' | 'stopped' | 'absent', string> = {
   running: 'Running',
@@ -35,8 +36,7 @@ export function SandboxSection({ store }: { store: SandboxStatusStore }) {
 
   const used = s.status?.usedBytes;
   return (
-    <section className="card stack" aria-labelledby="sandbox-title" data-testid="sandbox-section">
-      <h2 id="sandbox-title">Sandbox</h2>
+    <OptionsSection id="sandbox" title="Sandbox" testId="sandbox-section">
       <p className="muted small">
         Code the assistant writes runs, with your click, in a private container on your relay: no
         network, only your files, kept until you delete them.
@@ -129,6 +129,6 @@ export function SandboxSection({ store }: { store: SandboxStatusStore }) {
           {s.error}
         </p>
       )}
-    </section>
+    </OptionsSection>
   );
 }

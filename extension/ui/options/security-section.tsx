@@ -1,8 +1,10 @@
 import { useEffect, useState, type FormEvent } from 'react';
 import type { PageServices } from '../../adapters/create-page-services';
 import { loadSettings, parseAutoLockMinutes, saveSettings } from '../../core/settings/settings';
+import { TextField } from '../form-fields';
 import { errorText } from '../hooks/error-text';
 import { useAsyncAction } from '../hooks/use-async-action';
+import { OptionsSection } from './options-section';
 
 /** Auto-lock timeout, change passphrase and "Lock now". */
 export function SecuritySection({ services }: { services: PageServices }) {
@@ -65,20 +67,17 @@ export function SecuritySection({ services }: { services: PageServices }) {
   };
 
   return (
-    <section className="card stack" aria-labelledby="security-title">
-      <h2 id="security-title">Security</h2>
+    <OptionsSection id="security" title="Security">
       <form className="stack" onSubmit={(e) => void saveAutoLock(e)}>
-        <label>
-          Lock after this many idle minutes
-          <input
-            data-testid="autolock-minutes"
-            type="number"
-            min={1}
-            max={1440}
-            value={minutes}
-            onChange={(e) => setMinutes(e.target.value)}
-          />
-        </label>
+        <TextField
+          label="Lock after this many idle minutes"
+          testId="autolock-minutes"
+          type="number"
+          min={1}
+          max={1440}
+          value={minutes}
+          onChange={setMinutes}
+        />
         <div className="row">
           <button data-testid="autolock-save" type="submit">
             Save
@@ -96,36 +95,30 @@ export function SecuritySection({ services }: { services: PageServices }) {
         <p className="muted small">
           Your data stays as it is; only the key that unlocks it is re-wrapped.
         </p>
-        <label>
-          Current passphrase
-          <input
-            data-testid="change-current"
-            type="password"
-            autoComplete="current-password"
-            value={current}
-            onChange={(e) => setCurrent(e.target.value)}
-          />
-        </label>
-        <label>
-          New passphrase
-          <input
-            data-testid="change-new"
-            type="password"
-            autoComplete="new-password"
-            value={next}
-            onChange={(e) => setNext(e.target.value)}
-          />
-        </label>
-        <label>
-          Repeat new passphrase
-          <input
-            data-testid="change-confirm"
-            type="password"
-            autoComplete="new-password"
-            value={confirm}
-            onChange={(e) => setConfirm(e.target.value)}
-          />
-        </label>
+        <TextField
+          label="Current passphrase"
+          testId="change-current"
+          type="password"
+          autoComplete="current-password"
+          value={current}
+          onChange={setCurrent}
+        />
+        <TextField
+          label="New passphrase"
+          testId="change-new"
+          type="password"
+          autoComplete="new-password"
+          value={next}
+          onChange={setNext}
+        />
+        <TextField
+          label="Repeat new passphrase"
+          testId="change-confirm"
+          type="password"
+          autoComplete="new-password"
+          value={confirm}
+          onChange={setConfirm}
+        />
         <button data-testid="change-submit" type="submit" disabled={change.busy}>
           {change.busy ? 'Updating…' : 'Change passphrase'}
         </button>
@@ -141,6 +134,6 @@ export function SecuritySection({ services }: { services: PageServices }) {
           Lock now
         </button>
       </div>
-    </section>
+    </OptionsSection>
   );
 }

@@ -2,13 +2,13 @@ import type { PageServices } from '../../adapters/create-page-services';
 import { ConnectForm } from '../sync/connect-form';
 import { SyncStatusView } from '../sync/sync-status-view';
 import { useSyncStatus } from '../sync/use-sync-status';
+import { OptionsSection } from './options-section';
 
 /** Options → Sync: connect to a relay, or the status of the connection. */
 export function SyncSection({ services }: { services: Pick<PageServices, 'sync' | 'hostAccess'> }) {
   const { status, loadError, refresh } = useSyncStatus(services.sync);
   return (
-    <section className="card stack" aria-labelledby="sync-title" data-testid="sync-section">
-      <h2 id="sync-title">Sync</h2>
+    <OptionsSection id="sync" title="Sync" testId="sync-section">
       {loadError && (
         <p className="error" role="alert">
           {loadError}
@@ -21,6 +21,6 @@ export function SyncSection({ services }: { services: Pick<PageServices, 'sync' 
       ) : (
         <ConnectForm sync={services.sync} hostAccess={services.hostAccess} />
       )}
-    </section>
+    </OptionsSection>
   );
 }

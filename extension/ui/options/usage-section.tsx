@@ -10,6 +10,7 @@ import '../data/data.css';
 import { PriceEditor } from '../data/price-editor';
 import { SpendChart } from '../data/spend-chart';
 import { useStore } from '../hooks/use-store';
+import { OptionsSection } from './options-section';
 
 function UsageTable({ rows, testId, first }: { rows: UsageRow[]; testId: string; first: string }) {
   if (rows.length === 0) return <p className="muted">No usage recorded yet.</p>;
@@ -81,8 +82,7 @@ export function UsageSection({ services }: { services: PageServices }) {
   const month = monthOfTime(Date.now());
 
   return (
-    <section className="card stack" aria-labelledby="usage-title" data-testid="usage-section">
-      <h2 id="usage-title">Usage and cost</h2>
+    <OptionsSection id="usage" title="Usage and cost" testId="usage-section">
       <p className="muted">
         Estimated from the tokens each provider reported and the prices below; your provider&apos;s
         bill is what counts. Total so far: {formatUsd(report.totalCost)}.
@@ -114,6 +114,6 @@ export function UsageSection({ services }: { services: PageServices }) {
       <h3>By day</h3>
       <UsageTable rows={named(report.byDay.slice(0, 62))} testId="usage-by-day" first="Day" />
       <PriceEditor settings={settings} onSave={savePrices} />
-    </section>
+    </OptionsSection>
   );
 }

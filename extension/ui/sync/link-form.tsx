@@ -1,9 +1,8 @@
-import { useState, type FormEvent } from 'react';
+import { useState } from 'react';
 import type { HostAccess } from '../../core/chat/host-access';
-import { syncErrorText } from '../../core/sync-bridge/errors';
 import type { SyncService } from '../../core/sync-bridge/sync-service';
-import { useAsyncAction } from '../hooks/use-async-action';
-import { PERMISSION_REFUSED, requestRelayAccess } from './relay-permission';
+import { TextField } from '../form-fields';
+import { useRelaySubmit } from './use-relay-submit';
 
 /**
  * A browser with no vault yet joins an existing Nook: relay address and account ID (shown
@@ -11,27 +10,14 @@ import { PERMISSION_REFUSED, requestRelayAccess } from './relay-permission';
  * Emergency Kit. Success unlocks this browser with the same vault; sync then fills it.
  */
 export function LinkForm({ sync, hostAccess }: { sync: SyncService; hostAccess: HostAccess }) {
-  const [relayUrl, setRelayUrl] = useState('');
   const [accountId, setAccountId] = useState('');
   const [secretKey, setSecretKey] = useState('');
   const [passphrase, setPassphrase] = useState('');
-  const [error, setError] = useState<string>();
-  const { busy, run } = useAsyncAction();
+  const { relayUrl, setRelayUrl, error, busy, submitWith } = useRelaySubmit(hostAccess);
 
-  const submit = (e: FormEvent) => {
-    e.preventDefault();
-    setError(undefined);
-    const access = requestRelayAccess(relayUrl, hostAccess);
-    if (!access.ok) return setError(access.message);
-    void run(async () => {
-      if (!(await access.granted)) return setError(PERMISSION_REFUSED);
-      try {
-        await sync.linkBrowser({ relayUrl: access.url, accountId, passphrase, secretKey });
-      } catch (err) {
-        setError(syncErrorText(err));
-      }
-    });
-  };
+  const submit = submitWith((url) =>
+    sync.linkBrowser({ relayUrl: url, accountId, passphrase, secretKey }),
+  );
 
   return (
     <section className="card stack" aria-labelledby="link-title" data-testid="link-section">
@@ -42,48 +28,40 @@ export function LinkForm({ sync, hostAccess }: { sync: SyncService; hostAccess: 
         from your Emergency Kit.
       </p>
       <form className="stack" onSubmit={submit}>
-        <label>
-          Relay address
-          <input
-            data-testid="link-relay-url"
-            type="url"
-            placeholder="https://relay.example.org"
-            value={relayUrl}
-            onChange={(e) => setRelayUrl(e.target.value)}
-          />
-        </label>
-        <label>
-          Account ID
-          <input
-            data-testid="link-account-id"
-            className="mono"
-            spellCheck={false}
-            value={accountId}
-            onChange={(e) => setAccountId(e.target.value)}
-          />
-        </label>
-        <label>
-          Secret Key
-          <input
-            data-testid="link-secret-key"
-            className="mono"
-            spellCheck={false}
-            autoComplete="off"
-            placeholder="NK1-…"
-            value={secretKey}
-            onChange={(e) => setSecretKey(e.target.value)}
-          />
-        </label>
-        <label>
-          Passphrase
-          <input
-            data-testid="link-passphrase"
-            type="password"
-            autoComplete="current-password"
-            value={passphrase}
-            onChange={(e) => setPassphrase(e.target.value)}
-          />
-        </label>
+        <TextField
+          label="Relay address"
+          testId="link-relay-url"
+          type="url"
+          placeholder="https://relay.example.org"
+          value={relayUrl}
+          onChange={setRelayUrl}
+        />
+        <TextField
+          label="Account ID"
+          testId="link-account-id"
+          className="mono"
+          spellCheck={false}
+          value={accountId}
+          onChange={setAccountId}
+        />
+        <TextField
+          label="Secret Key"
+          testId="link-secret-key"
+          className="mono"
+          spellCheck={false}
+          autoComplete="off"
+          placeholder="NK1-…"
+          value={secretKey}
+          onChange={setSecretKey}
+        />
+        <TextField
+          label="Passphrase"
+          testId="link-passphrase"
+          type="password"
+          autoComplete="current-password"
+          value={passphrase}
+          onChange={setPassphrase}
+        />
         {error && (
           <p data-testid="link-error" className="error" role="alert">
             {error}
