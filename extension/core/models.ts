@@ -27,6 +27,12 @@ export interface Conversation {
   memoryOff?: boolean;
   /** True once page text or a selection was sent: every tool call then needs a click. */
   untrusted?: boolean;
+  /**
+   * True once output from outside Nook (run_code's stdout/stderr) reached the model. It goes
+   * as quoted untrusted data; tools that would run by themselves ('auto', e.g. save_memory)
+   * then need a click, while a tool the user allowed for this conversation stays allowed.
+   */
+  toolOutput?: boolean;
   /** Placeholder → original for what redaction replaced in this conversation (stays local). */
   redactions?: RedactionMap;
   /** Tools the user allowed without asking ("allow for this conversation"). */

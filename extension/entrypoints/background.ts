@@ -6,12 +6,14 @@ import {
 } from '../adapters/browser/background-adapters';
 import {
   createContextMenuAdapter,
+  hideUserPromptsWhileLocked,
   withE2eContextClicks,
   type ContextMenusApi,
   type E2eHookApi,
   type ScriptingApi,
 } from '../adapters/browser/context-menu-adapter';
 import type { KvArea } from '../adapters/vault/kv-area';
+import { createSessionKeyStore } from '../adapters/vault/session-key-store';
 import { createBackgroundRetention } from '../adapters/data/background-retention';
 import { startBackground } from '../core/background/start-background';
 
@@ -26,6 +28,8 @@ export default defineBackground({
       storage: { session: KvArea };
     };
     const contextMenu = createContextMenuAdapter(api);
+    // "My prompts" shows user-written names: gone while locked, back after unlock.
+    hideUserPromptsWhileLocked(api.contextMenus, createSessionKeyStore(api.storage.session));
     startBackground({
       ...createBackgroundAdapters(api),
       ...createBackgroundRetention(api),

@@ -1,4 +1,5 @@
 import { Type, type Static } from '@sinclair/typebox';
+import { ERROR_CODES } from './common';
 import { SandboxLanguage, SandboxRunRequest } from './sandbox';
 import { Seq } from './sync';
 
@@ -83,9 +84,28 @@ export const WsRunEnd = Type.Object(
   { additionalProperties: false },
 );
 /**
- * A run that could not start or was lost. `code` is one of `ERROR_CODES` (the same code the
- * HTTP route would answer: `rate-limited` busy, `unavailable` sandbox off or down,
- * `invalid-request`, `payload-too-large`, `conflict` workspace over quota, `internal`).
+ * The codes a `run-error` carries: the same `ERROR_CODES` the HTTP sandbox routes answer
+ * (relay/routes/sandbox-errors.ts): `rate-limited` busy (queue full), `invalid-request` bad
+ * run fields, `payload-too-large`, `not-found`, `quota-exceeded` workspace over its quota,
+ * `unavailable` sandbox down or restarting, `sandbox-off` not enabled on this relay,
+ * `internal` anything else.
+ */
+export const WS_RUN_ERROR_CODES = [
+  ERROR_CODES.rateLimited,
+  ERROR_CODES.invalidRequest,
+  ERROR_CODES.payloadTooLarge,
+  ERROR_CODES.notFound,
+  ERROR_CODES.quotaExceeded,
+  ERROR_CODES.unavailable,
+  ERROR_CODES.sandboxOff,
+  ERROR_CODES.internal,
+] as const;
+export type WsRunErrorCode = (typeof WS_RUN_ERROR_CODES)[number];
+
+/**
+ * A run that could not start or was lost. `code` is one of {@link WS_RUN_ERROR_CODES}; the
+ * schema keeps it a string so a client still reads a frame from a newer relay (an unknown
+ * code is shown as a failed run). `message` is safe to show and never holds code or output.
  */
 export const WsRunError = Type.Object(
   {

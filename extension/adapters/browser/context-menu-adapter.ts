@@ -15,6 +15,7 @@ import {
 import type { BackgroundAdapters } from '../../core/background/start-background';
 import { extractPageContent } from '../../core/page/extract';
 import type { ExtractOptions, PageExtract } from '../../core/page/types';
+import type { SessionKeyStore } from '../../core/vault/ports';
 import type { KvArea } from '../vault/kv-area';
 
 /** The slice of `browser.contextMenus` Nook uses. */
@@ -161,3 +162,28 @@ export async function syncUserPromptMenu(
 /** Ids of user prompt items, for code that only has the prompt ids. */
 export const userPromptMenuId = (id: string) => `${USER_PROMPT_PREFIX}${id}`;
 export { USER_PROMPTS_PARENT };
+
+/**
+ * Keeps the user's own words out of the menu while the vault is locked: prompt names are
+ * user-written, so "My prompts" (and every item under it: removing a parent removes its
+ * children in Chrome and Firefox) goes away on lock and on a browser start while locked.
+ * An extension page puts it back after unlock (`syncUserPromptMenu`, via the prompt store).
+ * The background calls this synchronously, so the lock event wakes its service worker.
+ * Returns the unsubscribe function.
+ */
+export function hideUserPromptsWhileLocked(
+  menus: Pick<ContextMenusApi, 'remove'>,
+  session: Pick<SessionKeyStore, 'read' | 'subscribe'>,
+): () => void {
+  // Missing already is fine: nothing to hide.
+  const hide = () => menus.remove(USER_PROMPTS_PARENT).catch(() => undefined);
+  const off = session.subscribe((keys) => {
+    if (!keys) void hide();
+  });
+  void session.read().then(
+    (keys) => (keys ? undefined : hide()),
+    // Unreadable session: treat as locked.
+    () => hide(),
+  );
+  return off;
+}

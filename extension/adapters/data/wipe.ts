@@ -1,3 +1,4 @@
+import type { MetaStore } from '../../core/vault/ports';
 import { DB_NAME } from '../db/schema';
 
 /** What "Delete all data" erases besides this page's open database. */
@@ -31,4 +32,29 @@ export async function wipeExtensionData(platform: WipePlatform): Promise<void> {
   for (const name of names) await deleteDatabase(platform.indexedDB, name);
   await platform.storage?.local?.clear();
   await platform.storage?.session?.clear();
+}
+
+/**
+ * A MetaStore whose reads never create the database: while this page has not opened it and
+ * the browser lists no such database (first run, or a reload after "Delete all data" in
+ * another page), a read answers "nothing stored" without opening it, so a page showing the
+ * first-run screen leaves no empty database behind. Writes (creating a vault) open it.
+ * Browsers without `indexedDB.databases()` read as before.
+ */
+export function metaWithoutCreating(
+  meta: MetaStore,
+  db: { name: string; isOpen(): boolean },
+  idb: IDBFactory | undefined,
+): MetaStore {
+  const missing = async () => {
+    if (db.isOpen() || !idb?.databases) return false;
+    const listed = await idb.databases().catch(() => undefined);
+    return listed !== undefined && !listed.some((d) => d.name === db.name);
+  };
+  return {
+    async get(key) {
+      return (await missing()) ? undefined : meta.get(key);
+    },
+    set: (key, value) => meta.set(key, value),
+  };
 }

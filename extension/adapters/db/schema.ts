@@ -95,5 +95,13 @@ export function openNookDb(options: DbOptions = {}): NookDb {
     if (upToVersion !== undefined && version > upToVersion) break;
     db.version(version).stores(stores);
   }
+  // Another page deletes the database ("Delete all data"): close for good. Dexie's default
+  // closes with auto-open on, so this page's next query would recreate an empty database.
+  // Returning false stops that default; upgrades (newVersion > 0) keep it.
+  db.on('versionchange', (ev: IDBVersionChangeEvent) => {
+    if (ev.newVersion) return undefined;
+    db.close({ disableAutoOpen: true });
+    return false;
+  });
   return db;
 }

@@ -92,6 +92,11 @@ describe('tool gate', () => {
     // "Allow for this conversation" never outranks untrusted content.
     expect(gateToolCall(ask, { untrusted: true, allowedTools: ['echo_ask'] })).toBe('ask');
     expect(canAllowForConversation({ untrusted: true })).toBe(false);
+    // Sandbox output: auto tools wait for a click, the user's own allow stands.
+    expect(gateToolCall(auto, { toolOutput: true })).toBe('ask');
+    expect(gateToolCall(ask, { toolOutput: true })).toBe('ask');
+    expect(gateToolCall(ask, { toolOutput: true, allowedTools: ['echo_ask'] })).toBe('run');
+    expect(canAllowForConversation({})).toBe(true);
     expect(gateToolCall(undefined, {})).toBe('unknown');
   });
 });

@@ -1,7 +1,10 @@
 /**
  * The approval gate: may a proposed tool call run now, or must it wait for the user's
  * click? Untrusted page content in the conversation always means a click, whatever the
- * tool's policy or an earlier "allow for this conversation".
+ * tool's policy or an earlier "allow for this conversation". Output from the sandbox in the
+ * conversation means a click for tools that would otherwise run by themselves (a hostile
+ * file the user uploaded must not plant a memory), but keeps the user's explicit "allow
+ * for this conversation": that choice was made knowing the code's output comes back.
  */
 import type { Conversation } from '../models';
 import type { ChatTool } from './types';
@@ -18,11 +21,11 @@ export type GateDecision =
 /** Decides how a call to `tool` is approved in `conversation`. */
 export function gateToolCall(
   tool: ChatTool | undefined,
-  conversation: Pick<Conversation, 'untrusted' | 'allowedTools'>,
+  conversation: Pick<Conversation, 'untrusted' | 'toolOutput' | 'allowedTools'>,
 ): GateDecision {
   if (!tool) return 'unknown';
   if (conversation.untrusted) return 'ask';
-  if (tool.approval === 'auto') return 'run';
+  if (tool.approval === 'auto') return conversation.toolOutput ? 'ask' : 'run';
   return conversation.allowedTools?.includes(tool.spec.name) ? 'run' : 'ask';
 }
 

@@ -8,6 +8,7 @@ import type { Conversation, Message } from '../models';
 import { canAllowForConversation, gateToolCall } from './tool-gate';
 import { allSettled } from './tool-turns';
 import type { ChatTool, StoredToolCall, ToolOutcome, ToolProgress } from './types';
+import { hasUntrustedOutput, markUntrusted } from './untrusted-output';
 
 /** Most model → tool → model rounds in a row before Nook stops and asks the user. */
 export const MAX_TOOL_STEPS = 6;
@@ -48,17 +49,43 @@ export interface ToolLoopHost {
   onProgress?(messageId: string, callId: string, p: ToolProgress): void;
 }
 
+/**
+ * Runs alive in this page. A call is stored as `running` before it starts, so after a reload
+ * or a closed panel the stored state stays `running` with nothing behind it: the card then
+ * shows it as interrupted ({@link isInterrupted}). Keyed by message and call (ids like
+ * Gemini's synthetic `call-0` repeat across messages); proposals are held by object until
+ * they start, so the card never flashes "Stopped" between proposal and start.
+ */
+const liveRuns = new Set<string>();
+const proposedRuns = new WeakSet<StoredToolCall>();
+const runKey = (messageId: string, callId: string) => `${messageId}\n${callId}`;
+
+/** True when a stored `running` call has no live run in this page (its page was closed). */
+export function isInterrupted(messageId: string, call: StoredToolCall): boolean {
+  return (
+    call.state.status === 'running' &&
+    !proposedRuns.has(call) &&
+    !liveRuns.has(runKey(messageId, call.id))
+  );
+}
+
+/** Shown on the card of an interrupted call. */
+export const INTERRUPTED_NOTICE = 'Stopped: the panel was closed while it ran.';
+
 /** Turns the model's proposals into stored calls; 'run' ones start as `running`. */
 export function proposeCalls(
   calls: readonly ToolCall[],
-  conversation: Pick<Conversation, 'untrusted' | 'allowedTools'>,
+  conversation: Pick<Conversation, 'untrusted' | 'toolOutput' | 'allowedTools'>,
   tools: readonly ChatTool[],
 ): StoredToolCall[] {
   return calls.map((call) => {
     const tool = tools.find((t) => t.spec.name === call.name);
     switch (gateToolCall(tool, conversation)) {
-      case 'run':
-        return { ...call, state: { status: 'running' } };
+      case 'run': {
+        const stored: StoredToolCall = { ...call, state: { status: 'running' } };
+        proposedRuns.add(stored);
+        return stored;
+      }
       case 'ask':
         return { ...call, state: { status: 'pending' } };
       case 'unknown':
@@ -100,16 +127,33 @@ export function createToolLoop(host: ToolLoopHost) {
   };
 
   async function execute(m: Message, call: StoredToolCall, signal: AbortSignal) {
-    const tool = host.tools(m.conversationId).find((t) => t.spec.name === call.name);
-    const outcome: ToolOutcome = tool
-      ? await runOne(tool, call.arguments, {
-          conversationId: m.conversationId,
-          messageId: m.id,
-          signal,
-          onProgress: (p) => host.onProgress?.(m.id, call.id, p),
-        })
-      : { content: `There is no tool named "${call.name}".`, isError: true };
-    return setCall(m.id, call.id, { state: { status: 'done', outcome } });
+    const key = runKey(m.id, call.id);
+    liveRuns.add(key);
+    try {
+      const tool = host.tools(m.conversationId).find((t) => t.spec.name === call.name);
+      const outcome: ToolOutcome = tool
+        ? await runOne(tool, call.arguments, {
+            conversationId: m.conversationId,
+            messageId: m.id,
+            signal,
+            onProgress: (p) => host.onProgress?.(m.id, call.id, p),
+          })
+        : { content: `There is no tool named "${call.name}".`, isError: true };
+      if (!tool || !hasUntrustedOutput(tool)) {
+        return await setCall(m.id, call.id, { state: { status: 'done', outcome } });
+      }
+      // Output from outside Nook: the conversation is marked before the model sees it (if
+      // that cannot be saved, the call fails rather than continue with the gate open).
+      const conversation = host.conversation(m.conversationId);
+      if (conversation && !conversation.toolOutput) {
+        await host.saveConversation({ ...conversation, toolOutput: true });
+      }
+      return await setCall(m.id, call.id, {
+        state: { status: 'done', outcome: markUntrusted(outcome) },
+      });
+    } finally {
+      liveRuns.delete(key);
+    }
   }
 
   return {
@@ -117,15 +161,17 @@ export function createToolLoop(host: ToolLoopHost) {
     async runApproved(messageId: string, signal: AbortSignal): Promise<boolean> {
       let m = host.message(messageId);
       for (const call of m?.toolCalls ?? []) {
-        if (!m || call.state.status !== 'running') continue;
+        // An interrupted call (its page closed mid-run) runs again only on the user's click.
+        if (!m || call.state.status !== 'running' || isInterrupted(m.id, call)) continue;
         m = await execute(m, call, signal);
       }
       return allSettled(m?.toolCalls);
     },
 
     /**
-     * Applies the user's click on a waiting card; returns whether every call of that
-     * message is now settled (the caller then lets the model continue).
+     * Applies the user's click on a waiting card, or "Run again" on an interrupted one;
+     * returns whether every call of that message is now settled (the caller then lets the
+     * model continue).
      * @throws ToolCallError when the call is gone, already answered or the args are bad.
      */
     async decide(
@@ -137,7 +183,8 @@ export function createToolLoop(host: ToolLoopHost) {
       const m = host.message(messageId);
       const call = m?.toolCalls?.find((c) => c.id === callId);
       if (!m || !call) throw new ToolCallError('not-found');
-      if (call.state.status !== 'pending') throw new ToolCallError('not-pending');
+      const again = decision.kind === 'run' && isInterrupted(messageId, call);
+      if (call.state.status !== 'pending' && !again) throw new ToolCallError('not-pending');
       if (decision.kind === 'deny') {
         const next = await setCall(messageId, callId, { state: { status: 'denied' } });
         return allSettled(next.toolCalls);
@@ -151,9 +198,15 @@ export function createToolLoop(host: ToolLoopHost) {
         allowed.add(call.name);
         await host.saveConversation({ ...conversation, allowedTools: [...allowed] });
       }
+      // Live before it is shown as running, so the card never reads it as interrupted.
+      const key = runKey(messageId, callId);
+      liveRuns.add(key);
       const running = await setCall(messageId, callId, {
         arguments: args,
         state: { status: 'running' },
+      }).catch((e: unknown) => {
+        liveRuns.delete(key);
+        throw e;
       });
       const target = running.toolCalls?.find((c) => c.id === callId);
       if (!target) throw new ToolCallError('not-found');

@@ -6,18 +6,20 @@ import type { ChatTurn } from '../chat/provider';
 import type { Message } from '../models';
 import type { RecordResult } from '../records/record-repo-port';
 import type { StoredToolCall } from './types';
+import { quotedOutcome } from './untrusted-output';
 
 /** The result text the model gets for a call, whatever state it is in. */
 export function toolResultText(call: StoredToolCall): string {
   switch (call.state.status) {
     case 'done':
-      return call.state.outcome.content;
+      return quotedOutcome(call, call.state.outcome);
     case 'denied':
       return 'The user denied this tool call. Do not try it again unless the user asks.';
     case 'pending':
       return 'Not run: the user has not approved this tool call.';
     case 'running':
-      return 'Not run: the tool call did not finish.';
+      // Only an interrupted call reaches the model as `running` (a live one is awaited).
+      return 'Interrupted: the tool call did not finish (Nook was closed while it ran); its effects are unknown.';
   }
 }
 

@@ -40,12 +40,25 @@ export interface ToolOutcome {
    * images it produced, save_memory's entry id for Undo). JSON-serialisable; stored encrypted.
    */
   display?: Record<string, unknown>;
+  /**
+   * Set by the tool loop when the output is untrusted (see `ChatTool.untrustedOutput`): the
+   * boundary token of the quoted block the model gets, fixed so resends send the same bytes.
+   */
+  untrustedBoundary?: string;
 }
 
 /** A tool the model may call. */
 export interface ChatTool {
   spec: ToolSpec;
   approval: ToolApproval;
+  /**
+   * Whether the output is data from outside Nook (a program's stdout, files' contents) that
+   * may carry instructions. Such output reaches the model as a quoted untrusted block (like
+   * page text) and marks the conversation untrusted, so later calls wait for a click.
+   * Default: true for 'ask' tools (they act outside Nook, e.g. run_code), false for 'auto'
+   * ones (save_memory answers with Nook's own confirmation).
+   */
+  untrustedOutput?: boolean;
   run(args: Record<string, unknown>, ctx: ToolRunContext): Promise<ToolOutcome>;
 }
 

@@ -2,6 +2,7 @@ import { createContext, useContext, useState, type ComponentType } from 'react';
 import type { ChatController } from '../../core/conversations/chat-controller';
 import type { MemoryStore } from '../../core/memory/types';
 import type { Message } from '../../core/models';
+import { INTERRUPTED_NOTICE, isInterrupted } from '../../core/tools/tool-loop';
 import type { StoredToolCall } from '../../core/tools/types';
 
 /** What a tool's renderer gets. */
@@ -20,6 +21,11 @@ export interface ToolRenderer {
   Result?: ComponentType<ToolRenderProps>;
   /** Shown while the call runs (run_code's live output). */
   Running?: ComponentType<ToolRenderProps>;
+  /**
+   * Whether an interrupted call (its panel closed mid-run) may be run again from its card.
+   * Default yes: the click is the same approval a waiting card asks for.
+   */
+  runAgain?: boolean;
   /** Edit as plain text instead of JSON (run_code: the code itself). */
   editText?: {
     get(call: StoredToolCall): string;
@@ -61,13 +67,23 @@ function DefaultResult({ call }: ToolRenderProps) {
 /**
  * One proposed tool call: Run / Edit / Deny while it waits (with "allow for this
  * conversation" unless page content is in the conversation), live state, then its result.
+ * `interrupted`: stored as running but nothing runs it in this page (closed mid-run).
  */
 export function ToolCallCard({
   call,
   message,
   chat,
   untrusted,
-}: ToolRenderProps & { chat: ChatController; untrusted: boolean }) {
+  caution = untrusted,
+  interrupted = false,
+}: ToolRenderProps & {
+  chat: ChatController;
+  /** Page content is in the conversation: no "allow for this conversation". */
+  untrusted: boolean;
+  /** Page content or sandbox output is in the conversation: say so beside Run. */
+  caution?: boolean;
+  interrupted?: boolean;
+}) {
   const r = renderers.get(call.name) ?? {};
   const [editing, setEditing] = useState<string>();
   const [allow, setAllow] = useState(false);
@@ -76,6 +92,7 @@ export function ToolCallCard({
   const Args = r.Args ?? DefaultArgs;
   const Result = r.Result ?? DefaultResult;
   const failed = call.state.status === 'done' && call.state.outcome.isError === true;
+  const stopped = status === 'running' && interrupted;
 
   const run = () => {
     let args: Record<string, unknown> | undefined;
@@ -104,21 +121,21 @@ export function ToolCallCard({
     <div
       data-testid="tool-call"
       data-tool={call.name}
-      data-state={status}
-      className={`tool-call ${failed ? 'failed' : ''}`}
+      data-state={stopped ? 'interrupted' : status}
+      className={`tool-call ${failed || stopped ? 'failed' : ''}`}
     >
       <div className="row">
         <strong className="grow">{r.title?.(call) ?? `Tool: ${call.name}`}</strong>
         <span data-testid="tool-state" className="badge">
-          {failed ? 'Failed' : STATE_TEXT[status]}
+          {failed ? 'Failed' : stopped ? 'Stopped' : STATE_TEXT[status]}
         </span>
       </div>
       {status === 'pending' && (
         <>
-          {untrusted && (
+          {caution && (
             <p data-testid="tool-untrusted" className="small notice">
-              This conversation contains text from a web page, which may have asked for this. Check
-              it before you run it.
+              This conversation contains text from a web page or a tool&apos;s output, which may
+              have asked for this. Check it before you run it.
             </p>
           )}
           {editing === undefined ? (
@@ -174,8 +191,27 @@ export function ToolCallCard({
           </div>
         </>
       )}
-      {status === 'running' && r.Running && <r.Running call={call} message={message} />}
-      {status === 'running' && (
+      {stopped && (
+        <>
+          <p data-testid="tool-interrupted" className="small notice">
+            {INTERRUPTED_NOTICE}
+            {r.runAgain === false ? '' : ' Its result is unknown; you can run it again.'}
+          </p>
+          <Args call={call} message={message} />
+          {r.runAgain !== false && (
+            <button
+              data-testid="tool-run-again"
+              type="button"
+              className="primary"
+              onClick={() => void chat.decideToolCall(message.id, call.id, { kind: 'run' })}
+            >
+              Run again
+            </button>
+          )}
+        </>
+      )}
+      {status === 'running' && !stopped && r.Running && <r.Running call={call} message={message} />}
+      {status === 'running' && !stopped && (
         <button data-testid="tool-stop" type="button" className="link" onClick={() => chat.stop()}>
           Stop
         </button>
@@ -190,6 +226,7 @@ export function ToolCalls({ message, chat }: { message: Message; chat: ChatContr
   if (!message.toolCalls?.length) return null;
   const conv = chat.getState().conversations.find((c) => c.id === message.conversationId);
   const untrusted = conv?.ok ? conv.value.untrusted === true : true;
+  const caution = untrusted || (conv?.ok && conv.value.toolOutput === true);
   return (
     <div className="tool-calls">
       {message.toolCalls.map((call) => (
@@ -199,6 +236,8 @@ export function ToolCalls({ message, chat }: { message: Message; chat: ChatContr
           message={message}
           chat={chat}
           untrusted={untrusted}
+          caution={caution}
+          interrupted={isInterrupted(message.id, call)}
         />
       ))}
     </div>
