@@ -21,7 +21,7 @@ import { createDexieRepos } from '../extension/adapters/db/repos';
 import { openNookDb } from '../extension/adapters/db/schema';
 import { createProviderAdapter } from '../extension/adapters/providers/index';
 import { ProviderKind, type ProviderKind as Kind } from '../extension/core/chat/provider';
-import { createProviderRegistry } from '../extension/core/chat/provider-registry';
+import { createProviderRegistry, rowsStamp } from '../extension/core/chat/provider-registry';
 import { createChatController } from '../extension/core/conversations/chat-controller';
 import { percentile, round } from './stats';
 import type { BenchResult } from './types';
@@ -91,6 +91,7 @@ async function viaNook(kind: Kind, baseUrl: string): Promise<Timed> {
   const providers = createProviderRegistry({
     repo: repos.providers,
     createAdapter: (cfg) => createProviderAdapter(cfg),
+    changeStamp: async () => rowsStamp(await db.secrets.toArray()),
   });
   const saved = await providers.save({ id: '', kind, label: 'Bench', apiKey: KEY, baseUrl });
   if (!saved.ok) throw new Error('bench provider refused');

@@ -2,8 +2,10 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { sealJson, unlockVault, type VaultHeader } from '../shared/crypto';
+import type { Conversation, Message } from '../extension/core/models';
 import { createProviderDouble, type ProviderDouble } from './doubles/provider-double';
-import { waitFor } from './harness/browser';
+import { launchWithExtension, waitFor, type ExtensionBrowser } from './harness/browser';
 import {
   addDoubleProvider,
   launchChatBrowser,
@@ -13,6 +15,7 @@ import {
 } from './harness/chat-extension';
 import { chatPage, type ChatPage } from './pages/chat-page';
 import { optionsPage } from './pages/options-page';
+import { vaultPage, type VaultPage } from './pages/vault-page';
 
 // The conversation list in the built extension (Chromium) against the provider double:
 // New, full-text search over the encrypted store (titles, questions and answers), Rename,
@@ -177,3 +180,180 @@ describe('conversation list (Chromium, built extension, provider double)', () =>
     expect(await dynamicRules()).toEqual([]);
   });
 });
+
+// A long conversation (sealed in Node with the vault's keys and written raw into IndexedDB,
+// as the extension stores it) opens at its newest message with only the newest ones
+// mounted; scrolling up mounts older ones while what the user reads stays in place.
+describe('a long conversation (Chromium, built extension)', () => {
+  const N = 300;
+  let ext: ExtensionBrowser;
+  let v: VaultPage;
+
+  beforeAll(async () => {
+    ext = await launchWithExtension();
+    v = vaultPage(await ext.openPage('sidepanel.html'));
+    await v.createVault(PASS);
+    await seedConversation(v, N);
+    await v.page.reload({ waitUntil: 'load' });
+    await v.visible('app-root');
+  });
+  afterAll(async () => {
+    await ext?.close();
+  });
+
+  /** Geometry of the list and of its mounted messages (tops relative to the list's top). */
+  const layout = () =>
+    v.page.$eval('[data-testid="msg-list"]', (list) => {
+      const top = list.getBoundingClientRect().top;
+      const items = Array.from(list.querySelectorAll('[data-testid="msg-item"]'));
+      return {
+        fromBottom: list.scrollHeight - list.scrollTop - list.clientHeight,
+        height: list.clientHeight,
+        items: items.map((el) => ({
+          id: el.getAttribute('data-msg-id'),
+          // textContent: messages far off screen are not rendered (content-visibility).
+          text: el.textContent ?? '',
+          top: el.getBoundingClientRect().top - top,
+          bottom: el.getBoundingClientRect().bottom - top,
+        })),
+      };
+    });
+
+  it('opens at the newest message, then mounts older ones as the user scrolls up', async () => {
+    const item = await waitFor(async () => {
+      for (const el of await v.page.$$(v.tid('conv-item')))
+        if ((await el.evaluate((e) => (e as HTMLElement).innerText)).includes('Long chat'))
+          return el;
+      return undefined;
+    }, 'the long conversation in the list');
+    await item.click();
+    await waitFor(async () => {
+      const l = await layout();
+      return l.items.at(-1)?.text.includes(`Long message ${N - 1}.`) && l.fromBottom < 2;
+    }, 'the newest message');
+    const opened = await layout();
+    expect(opened.items.length).toBeLessThan(N);
+    const newest = opened.items.at(-1)!;
+    expect(newest.top).toBeLessThan(opened.height);
+    expect(newest.bottom).toBeGreaterThan(0);
+
+    // Scroll to the top of what is mounted: older messages are inserted above, and the
+    // message that was at the top stays exactly where it was on screen.
+    let mounted = opened.items.length;
+    while (mounted < N) {
+      // Scrolled to the top, before anything older is mounted (that happens a frame later).
+      const oldest = await v.page.$eval('[data-testid="msg-list"]', (list) => {
+        list.scrollTop = 0;
+        const first = list.querySelector('[data-testid="msg-item"]') as HTMLElement;
+        return {
+          id: first.getAttribute('data-msg-id'),
+          top: first.getBoundingClientRect().top - list.getBoundingClientRect().top,
+        };
+      });
+      const after = await waitFor(async () => {
+        const l = await layout();
+        return l.items.length > mounted ? l : undefined;
+      }, 'older messages');
+      await new Promise((r) => setTimeout(r, 200));
+      const settled = await layout();
+      const same = settled.items.find((i) => i.id === oldest.id);
+      expect(Math.abs((same?.top ?? Infinity) - oldest.top)).toBeLessThan(2);
+      mounted = after.items.length;
+    }
+    const all = await layout();
+    expect(all.items[0]?.text).toContain('Long message 0.');
+    expect(await v.has('msg-show-earlier')).toBe(false);
+  });
+});
+
+/** Writes a conversation of `n` messages, sealed with the unlocked vault's own keys. */
+async function seedConversation(v: VaultPage, n: number): Promise<void> {
+  const meta = await v.page.evaluate(async () => {
+    const db = await new Promise<IDBDatabase>((res, rej) => {
+      const r = indexedDB.open('nook');
+      r.onsuccess = () => res(r.result);
+      r.onerror = () => rej(r.error);
+    });
+    const [header, secretKey] = await Promise.all(
+      ['header', 'secretKey'].map(
+        (key) =>
+          new Promise<unknown>((res, rej) => {
+            const r = db.transaction('meta').objectStore('meta').get(key);
+            r.onsuccess = () => res((r.result as { value: unknown } | undefined)?.value);
+            r.onerror = () => rej(r.error);
+          }),
+      ),
+    );
+    db.close();
+    return { header, secretKey };
+  });
+  const vault = await unlockVault(meta.header as VaultHeader, PASS, meta.secretKey as string);
+  const ctx = (collection: 'conversations' | 'messages', id: string) => ({
+    vaultId: vault.vaultId,
+    collection,
+    recordId: id,
+    revision: 1,
+    deleted: false,
+  });
+  const t0 = Date.UTC(2026, 0, 1);
+  const conversationId = 'long-conversation';
+  const conv: Conversation = {
+    id: conversationId,
+    title: 'Long chat',
+    createdAt: t0,
+    updatedAt: t0 + n,
+  };
+  const rows: { store: string; row: Record<string, unknown> }[] = [
+    {
+      store: 'conversations',
+      row: {
+        id: conversationId,
+        rev: 1,
+        deleted: 0,
+        updatedAt: conv.updatedAt,
+        createdAt: t0,
+        env: Array.from(
+          await sealJson(vault.keys.conversations, ctx('conversations', conv.id), conv),
+        ),
+      },
+    },
+  ];
+  for (let i = 0; i < n; i++) {
+    const m: Message = {
+      id: `long-m${String(i).padStart(4, '0')}`,
+      conversationId,
+      role: i % 2 ? 'assistant' : 'user',
+      // Heights vary, as in a real chat: some messages are a line, some a few paragraphs.
+      content: `Long message ${i}. ${'A sentence of ordinary prose. '.repeat(1 + ((i * 7) % 23))}`,
+      createdAt: t0 + i,
+      status: 'complete',
+    };
+    rows.push({
+      store: 'messages',
+      row: {
+        id: m.id,
+        rev: 1,
+        deleted: 0,
+        updatedAt: m.createdAt,
+        createdAt: m.createdAt,
+        conversationId,
+        env: Array.from(await sealJson(vault.keys.messages, ctx('messages', m.id), m)),
+      },
+    });
+  }
+  await v.page.evaluate(async (rows) => {
+    const db = await new Promise<IDBDatabase>((res, rej) => {
+      const r = indexedDB.open('nook');
+      r.onsuccess = () => res(r.result);
+      r.onerror = () => rej(r.error);
+    });
+    const tx = db.transaction(['conversations', 'messages'], 'readwrite');
+    for (const { store, row } of rows)
+      tx.objectStore(store).put({ ...row, env: new Uint8Array(row.env as number[]) });
+    await new Promise((res, rej) => {
+      tx.oncomplete = res;
+      tx.onerror = () => rej(tx.error);
+    });
+    db.close();
+  }, rows);
+}

@@ -1,6 +1,6 @@
 import type { HostAccess } from '../core/chat/host-access';
 import { createPersonaStore } from '../core/chat/persona-store';
-import { createProviderRegistry } from '../core/chat/provider-registry';
+import { createProviderRegistry, rowsStamp } from '../core/chat/provider-registry';
 import { createChatController } from '../core/conversations/chat-controller';
 import { createPromptStore } from '../core/background/prompt-store';
 import { createLedgerFetch } from '../core/ledger/ledger-fetch';
@@ -13,7 +13,8 @@ import { loadSettings } from '../core/settings/settings';
 import { createVaultService } from '../core/vault/vault-service';
 import { reloadOnRemoteChange } from '../core/sync-bridge/reload-views';
 import { createPageDataControls } from './data/page-data';
-import type { WipePlatform } from './data/wipe';
+import { createPageReadCaches } from './data/read-caches';
+import { metaWithoutCreating, type WipePlatform } from './data/wipe';
 import { syncUserPromptMenu, type ContextMenusApi } from './browser/context-menu-adapter';
 import { createPendingContextSource } from './browser/pending-context';
 import { createDexieMetaStore } from './db/meta-store';
@@ -110,7 +111,8 @@ export function createHostAccess(platform: PagePlatform): HostAccess {
  */
 export function createPageServices(sessionArea: KvArea, platform: PagePlatform = {}) {
   const db = openNookDb();
-  const meta = createDexieMetaStore(db.meta);
+  // Reading "is there a vault?" must not create the database (first run, after a wipe).
+  const meta = metaWithoutCreating(createDexieMetaStore(db.meta), db, globalThis.indexedDB);
   const session = createSessionKeyStore(sessionArea);
   const repos = createDexieRepos(db, () => vault.getVault());
   const vault = createVaultService({
@@ -118,6 +120,8 @@ export function createPageServices(sessionArea: KvArea, platform: PagePlatform =
     session,
     loadAutoLockMinutes: async () => (await loadSettings(repos.settings)).settings.autoLockMinutes,
   });
+  // Settings and usage read on every send, decrypted again only after the rows changed.
+  const reads = createPageReadCaches(db, repos, vault);
   // Every outbound request (providers, model lists, relay, sandbox) goes through this one
   // fetch, which records it in the encrypted data-flow ledger (Options → Ledger).
   const ledger = createLedgerStore({ repo: repos.ledger });
@@ -130,6 +134,8 @@ export function createPageServices(sessionArea: KvArea, platform: PagePlatform =
     repo: repos.providers,
     // The SDKs' own fetch lookups can miss in extension pages; hand them ours explicitly.
     createAdapter: (cfg) => createProviderAdapter(cfg, { fetch: ledgerFetch.fetch }),
+    // Read without decrypting before each answer: keys are re-read only after a change.
+    changeStamp: async () => rowsStamp(await db.secrets.toArray()),
   });
   const personas = createPersonaStore({ repo: repos.personas });
   /** Long-term memory (encrypted `memory` collection); save_memory writes here. */
@@ -158,7 +164,7 @@ export function createPageServices(sessionArea: KvArea, platform: PagePlatform =
     providers,
     usage: repos.usage,
     defaults: async () => {
-      const { settings } = await loadSettings(repos.settings);
+      const settings = await reads.settings.get();
       const next = { email: settings.redactEmail === true, phone: settings.redactPhone === true };
       if (next.email !== redactorOptions.email || next.phone !== redactorOptions.phone) {
         redactorOptions = next;
@@ -183,7 +189,7 @@ export function createPageServices(sessionArea: KvArea, platform: PagePlatform =
   });
   reloadOnRemoteChange((l) => sync.service.onRemoteChange(l), chat);
   // Options → Data / Usage, retention after unlock, and the composer's budget gate.
-  const data = createPageDataControls({ db, repos, vault, chat, providers, platform });
+  const data = createPageDataControls({ db, repos, vault, chat, providers, platform, reads });
   return {
     vault,
     repos,

@@ -116,7 +116,6 @@ export function createAtomicWriter(
       }
       const batches: RowBatch[] = [];
       let done = 0;
-      const at = now();
       for (const [table, list] of grouped) {
         const current = await store.read(
           table,
@@ -141,7 +140,7 @@ export function createAtomicWriter(
             id: w.id,
             rev,
             deleted: 0,
-            updatedAt: at,
+            updatedAt: 0, // stamped just before the commit, below
             ...(existing?.createdAt !== undefined ? { createdAt: existing.createdAt } : {}),
             ...indexFields(table, w.value),
             env,
@@ -151,6 +150,11 @@ export function createAtomicWriter(
         }
         batches.push(batch);
       }
+      // `updatedAt` is the plain change time sync uses to find local changes (as repos.ts
+      // writes it): stamp it after the (slow) sealing, right before the rows land, so an
+      // import counts as changed after any sync pass that ran while it was being sealed.
+      const at = now();
+      for (const b of batches) for (const r of b.rows) r.updatedAt = at;
       await store.commit(batches);
       onProgress?.({ phase: 'writing', done: writes.length, total: writes.length });
     },

@@ -6,12 +6,12 @@ import {
   type ProviderLookup,
 } from '../../core/conversations/answer-parts';
 import { applyRetention, deleteConversation } from '../../core/retention/retention';
-import { loadSettings } from '../../core/settings/settings';
 import { createBudgetGate } from '../../core/usage/budget-gate';
 import type { VaultService } from '../../core/vault/vault-service';
 import type { Repos } from '../db/repos';
 import type { NookDb } from '../db/schema';
 import { createAtomicWriter, createDexieRowStore } from './atomic-writer';
+import { createPageReadCaches, type PageReadCaches } from './read-caches';
 import { wipeExtensionData, type WipePlatform } from './wipe';
 
 /** Pages tell each other about a wipe, so none of them reopens (recreates) the database. */
@@ -24,6 +24,8 @@ export interface PageDataDeps {
   chat: ChatController;
   providers: ProviderLookup & { getState(): { providers: { ok: boolean; id: string }[] } };
   platform: { storage?: WipePlatform['storage']; indexedDB?: IDBFactory };
+  /** The page's decrypted settings and usage, shared with the chat defaults (made if absent). */
+  reads?: PageReadCaches;
 }
 
 /**
@@ -32,13 +34,15 @@ export interface PageDataDeps {
  */
 export function createPageDataControls(deps: PageDataDeps) {
   const { db, repos, vault, chat } = deps;
-  const settings = async () => (await loadSettings(repos.settings)).settings;
+  // Read before every send: decrypted again only after the stored rows changed.
+  const reads = deps.reads ?? createPageReadCaches(db, repos, vault);
+  const settings = () => reads.settings.get();
   const data = createDataService({
     repos,
     writer: createAtomicWriter(createDexieRowStore(db), () => vault.getVault()),
   });
   const budget = createBudgetGate({
-    usage: repos.usage,
+    usage: reads.usage,
     settings,
     async target() {
       const state = chat.getState();
@@ -64,6 +68,11 @@ export function createPageDataControls(deps: PageDataDeps) {
     vault.dispose();
     db.close();
   };
+  // The delete itself reaches every connection as `versionchange` (the database closes for
+  // good, see schema.ts), possibly before the broadcast: stop using it either way.
+  db.on('versionchange', (ev: IDBVersionChangeEvent) => {
+    if (!ev.newVersion) stopUsingDb();
+  });
   channel?.addEventListener('message', (e: MessageEvent) => {
     if (e.data === 'wiping') stopUsingDb();
     if (e.data === 'wiped') globalThis.location?.reload();

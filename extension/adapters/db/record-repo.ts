@@ -25,6 +25,14 @@ export interface BulkRecordRepo<T> extends RecordRepo<T> {
    * the new revisions in the order given. An id may appear only once.
    */
   putMany(entries: readonly { id: string; value: T }[]): Promise<number[]>;
+  /**
+   * Several live records in one read, opened concurrently, in the order asked: each the value
+   * or the RecordError `get` would throw (not-found, deleted, decrypt-failed). Sync mirrors
+   * changed records a page at a time with it.
+   */
+  getMany(
+    ids: readonly string[],
+  ): Promise<({ ok: true; value: T } | { ok: false; error: RecordError })[]>;
 }
 
 export interface RecordRepoOptions<T> {
@@ -121,6 +129,26 @@ export function createRecordRepo<T>(
       return rows.map((r) => r.rev);
     },
 
+    async getMany(ids) {
+      const v = vault();
+      const rows = await table.getMany(ids);
+      return Promise.all(
+        rows.map(async (row, i) => {
+          const id = ids[i] ?? '';
+          if (!row) return { ok: false as const, error: new RecordError('not-found', id) };
+          if (row.deleted === 1) {
+            return { ok: false as const, error: new RecordError('deleted', id) };
+          }
+          try {
+            return { ok: true as const, value: await decrypt(v, row) };
+          } catch (error) {
+            if (error instanceof RecordError) return { ok: false as const, error };
+            throw error;
+          }
+        }),
+      );
+    },
+
     async get(id) {
       const v = vault(id);
       const row = await table.get(id);
@@ -129,11 +157,13 @@ export function createRecordRepo<T>(
       return decrypt(v, row);
     },
 
-    async list(query: RecordQuery = { kind: 'all' }) {
+    async list(query: RecordQuery = { kind: 'all' }, known) {
       const v = vault();
       const rows = (await table.query(query)).filter((r) => r.deleted === 0);
       return Promise.all(
         rows.map(async (row): Promise<RecordResult<T>> => {
+          const seen = known?.get(row.id);
+          if (seen?.ok && seen.rev === row.rev) return seen;
           const meta = { id: row.id, rev: row.rev, updatedAt: row.updatedAt };
           try {
             return { ok: true, ...meta, value: await decrypt(v, row) };

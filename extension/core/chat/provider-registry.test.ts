@@ -4,7 +4,7 @@ import { createMemoryRepos } from '../../adapters/db/repos';
 import { customOrigin, needsOriginRule } from './host-access';
 import type { ProviderAdapter, ProviderConfig } from './provider';
 import { createPersonaStore, PersonaError } from './persona-store';
-import { createProviderRegistry, maskKey } from './provider-registry';
+import { createProviderRegistry, maskKey, rowsStamp } from './provider-registry';
 
 let vault: UnlockedVault;
 beforeAll(async () => {
@@ -64,6 +64,87 @@ describe('provider registry', () => {
     expect(() => registry.adapterFor(id)).toThrow(/no longer exists/);
     await registry.load();
     expect(registry.find(id)?.apiKey).toBe(KEY);
+  });
+
+  it('refresh re-reads only after the stored rows changed, here or in another page', async () => {
+    const { repos, table } = createMemoryRepos(() => vault);
+    let lists = 0;
+    const open = () =>
+      createProviderRegistry({
+        repo: { ...repos.providers, list: (q) => ((lists += 1), repos.providers.list(q)) },
+        createAdapter: (cfg) => ({ kind: cfg.kind, key: cfg.apiKey }) as unknown as ProviderAdapter,
+        changeStamp: async () => rowsStamp([...table('secrets').rows.values()]),
+      });
+    const panel = open();
+    const options = open();
+    const r = await options.save({ id: '', kind: 'anthropic', label: 'A', apiKey: KEY });
+    if (!r.ok) throw new Error('refused');
+    await panel.load();
+    lists = 0;
+    await panel.refresh();
+    await panel.refresh();
+    expect(lists).toBe(0);
+    await options.save({ ...r.provider, apiKey: 'sk-ant-canary-new-key-9' });
+    await panel.refresh();
+    expect(lists).toBe(1);
+    expect((panel.adapterFor(r.provider.id) as unknown as { key: string }).key).toBe(
+      'sk-ant-canary-new-key-9',
+    );
+    await options.remove(r.provider.id);
+    await panel.refresh();
+    expect(panel.usable()).toEqual([]);
+    // A rewrite under the same revision (restore, sync) still changes the stamp.
+    const row = [...table('secrets').rows.values()][0];
+    if (!row) throw new Error('no row');
+    const before = rowsStamp([row]);
+    expect(rowsStamp([{ ...row, env: Uint8Array.from(row.env, (b) => b ^ 1) }])).not.toBe(before);
+  });
+
+  it('attack: a read still in flight at lock shows no key afterwards; an older read never wins', async () => {
+    const { repos } = createMemoryRepos(() => vault);
+    let hold: Promise<void> | undefined;
+    const registry = createProviderRegistry({
+      repo: {
+        ...repos.providers,
+        list: async (q) => {
+          const rows = await repos.providers.list(q);
+          if (hold) await hold;
+          return rows;
+        },
+      },
+      createAdapter: (cfg) => ({ kind: cfg.kind }) as ProviderAdapter,
+    });
+    await repos.providers.put('p1', {
+      id: 'p1',
+      kind: 'anthropic',
+      label: 'Old',
+      apiKey: KEY,
+      createdAt: 1,
+    });
+    let release = () => {};
+    hold = new Promise<void>((r) => (release = r));
+    const slow = registry.load();
+    await new Promise((r) => setTimeout(r, 0));
+    registry.reset();
+    release();
+    await slow;
+    expect(registry.getState()).toEqual({ loaded: false, providers: [] });
+    // An older read finishing after a newer one keeps the newer list.
+    hold = new Promise<void>((r) => (release = r));
+    const older = registry.load();
+    await new Promise((r) => setTimeout(r, 0));
+    hold = undefined;
+    await repos.providers.put('p1', {
+      id: 'p1',
+      kind: 'anthropic',
+      label: 'New',
+      apiKey: KEY,
+      createdAt: 1,
+    });
+    await registry.load();
+    release();
+    await older;
+    expect(registry.usable().map((p) => p.label)).toEqual(['New']);
   });
 
   it('asks for a runtime permission only for custom hosts; the Origin rule only for compatible ones', () => {

@@ -21,6 +21,12 @@ export interface ProviderRegistryState {
 export interface ProviderRegistryDeps {
   repo: RecordRepo<StoredProvider>;
   createAdapter: (cfg: ProviderConfig) => ProviderAdapter;
+  /**
+   * A cheap marker of the stored providers read without decrypting (ids, revisions,
+   * envelope tags): equal markers mean equal rows. Lets `refresh()` skip re-reading and
+   * decrypting every key when nothing changed; without it `refresh()` always re-reads.
+   */
+  changeStamp?: () => Promise<string>;
   now?: () => number;
   newId?: () => string;
 }
@@ -41,6 +47,20 @@ export function maskKey(key: string | undefined): string {
   return `${prefix}…${k.slice(-4)}`;
 }
 
+/**
+ * The change stamp of stored rows, from their plain fields and the last bytes of each
+ * envelope (its authentication tag: every write seals afresh, so a rewrite with an equal
+ * revision still changes it). Reveals nothing the rows do not already show.
+ */
+export function rowsStamp(
+  rows: readonly { id: string; rev: number; deleted: number; env: Uint8Array }[],
+): string {
+  return rows
+    .map((r) => `${r.id}:${r.rev}:${r.deleted}:${[...r.env.subarray(-8)].join('.')}`)
+    .sort()
+    .join('|');
+}
+
 /** Creates the registry; call `load()` after every unlock and `reset()` on lock. */
 export function createProviderRegistry(deps: ProviderRegistryDeps) {
   const now = deps.now ?? Date.now;
@@ -49,6 +69,14 @@ export function createProviderRegistry(deps: ProviderRegistryDeps) {
   // Keyed by id + revision so an edited provider gets a fresh adapter.
   const adapters = new Map<string, ProviderAdapter>();
   let state: ProviderRegistryState = { loaded: false, providers: [] };
+  /** The change stamp read just before the list now in `state` (undefined: unknown). */
+  let stamp: string | undefined;
+  // Ordering of reads against each other, this page's saves and lock, so a slower read
+  // never replaces a newer state (nor shows keys after lock).
+  let reads = 0;
+  let applied = 0;
+  let writes = 0;
+  let locks = 0;
 
   const update = (next: ProviderRegistryState) => {
     state = next;
@@ -65,8 +93,31 @@ export function createProviderRegistry(deps: ProviderRegistryDeps) {
     },
 
     async load(): Promise<void> {
-      const providers = await deps.repo.list();
-      update({ loaded: true, providers: providers.sort(byOldest) });
+      const lock = locks;
+      for (;;) {
+        const seq = ++reads;
+        const wrote = writes;
+        // Stamp first: a change landing between the two reads makes the next refresh re-read.
+        const seen = await deps.changeStamp?.().catch(() => undefined);
+        const providers = await deps.repo.list();
+        if (locks !== lock || seq < applied) return;
+        if (writes !== wrote) continue; // saved here meanwhile: the list may predate it
+        applied = seq;
+        update({ loaded: true, providers: providers.sort(byOldest) });
+        stamp = seen;
+        return;
+      }
+    },
+
+    /**
+     * Before each answer: re-reads the providers only if the stored rows changed since the
+     * last read (Options in another page, sync, this page), so an edited key or a new
+     * provider is used by the very next message without decrypting every key per send.
+     */
+    async refresh(): Promise<void> {
+      if (!state.loaded || stamp === undefined || !deps.changeStamp) return api.load();
+      const now = await deps.changeStamp().catch(() => undefined);
+      if (now === undefined || now !== stamp) await api.load();
     },
 
     /** Validates, then saves (new when `cfg.id` is empty). Nothing is saved on an issue. */
@@ -94,6 +145,9 @@ export function createProviderRegistry(deps: ProviderRegistryDeps) {
         loaded: true,
         providers: [...state.providers.filter((p) => p.id !== provider.id), entry].sort(byOldest),
       });
+      // The list now differs from the last read; the next refresh reads it whole.
+      writes += 1;
+      stamp = undefined;
       return { ok: true, provider };
     },
 
@@ -101,6 +155,8 @@ export function createProviderRegistry(deps: ProviderRegistryDeps) {
       await deps.repo.delete(id);
       for (const k of [...adapters.keys()]) if (k.startsWith(`${id}:`)) adapters.delete(k);
       update({ ...state, providers: state.providers.filter((p) => p.id !== id) });
+      writes += 1;
+      stamp = undefined;
     },
 
     /** The saved provider with this id, if it exists and decrypts. */
@@ -144,6 +200,8 @@ export function createProviderRegistry(deps: ProviderRegistryDeps) {
     reset(): void {
       adapters.clear();
       update({ loaded: false, providers: [] });
+      locks += 1;
+      stamp = undefined;
     },
   };
   return api;

@@ -23,6 +23,8 @@ export interface ProviderLookup {
   usable(): { id: string; label: string; defaultModel?: string }[];
   /** Re-reads the saved providers (another page may have changed them). */
   load?(): Promise<void>;
+  /** Re-reads them only if they changed since the last read (preferred over `load`). */
+  refresh?(): Promise<void>;
 }
 
 /** The app-wide defaults from Options → Providers. */

@@ -17,12 +17,20 @@ import { toolStepsInARow } from '../tools/tool-turns';
 import type { RecordResult } from '../records/record-repo-port';
 import { optionsOf, resolveTarget, toTurns } from './answer-parts';
 import { answerSystem, MEMORY_UNREADABLE_NOTICE, mergeRedactions } from './answer-system';
-import { okEntry, type ChatControllerDeps, type ChatState } from './chat-state';
+import {
+  okEntry,
+  type ChatControllerDeps,
+  type ChatState,
+  type PendingQuestion,
+} from './chat-state';
 import type { SearchIndex } from './search-index';
 import { streamAnswer } from './stream-answer';
 import type { StreamStore } from './stream-store';
 
 export { okEntry } from './chat-state';
+
+/** The question of a regenerate or an edit: already stored. */
+const STORED: PendingQuestion = { saved: Promise.resolve(), sent: () => undefined };
 
 /** What the runner shares with the controller. */
 export interface AnswerContext {
@@ -71,6 +79,167 @@ export function createAnswerRunner(ctx: AnswerContext) {
   /** The Stop button of tool runs started by a click (no answer is streaming then). */
   let toolAbort: AbortController | undefined;
 
+  /** The answer; if its question cannot be stored, it is stopped and nothing of it kept. */
+  async function answerOnce(conversation: Conversation, question: PendingQuestion): Promise<void> {
+    const gen = generation;
+    const controller = new AbortController();
+    let lost = false;
+    const settled = question.saved.then(
+      () => undefined,
+      () => {
+        lost = true;
+        controller.abort();
+      },
+    );
+    // The conversation may have changed since the caller read it (untrusted, allowed tools).
+    conversation = conversationOf(conversation.id) ?? conversation;
+    const providers = ctx.deps.providers;
+    if (!providers) {
+      ctx.update({ notice: ctx.noProviderNotice });
+      return;
+    }
+    const turns = toTurns(ctx.getState().messages);
+    const lastUser = ctx.getState().messages.findLast((m) => m.ok && m.value.role === 'user');
+    // Independent reads, at once: providers (re-read only when another page or sync changed
+    // them), the defaults from Options, and the system prompt with memory.
+    const [, defaults, firstPrompt] = await Promise.all([
+      (providers.refresh?.() ?? providers.load?.())?.catch(() => undefined),
+      ctx.deps.defaults?.().catch(() => ({})),
+      answerSystem(ctx.deps, conversation, lastUser?.ok ? lastUser.value.content : ''),
+    ]);
+    let prompt = firstPrompt;
+    if (gen !== generation || lost) return;
+    const target = resolveTarget(
+      optionsOf(conversation),
+      providers,
+      defaults ?? {},
+      ctx.noProviderNotice,
+    );
+    if (!target.ok) {
+      ctx.update({ notice: target.notice });
+      return;
+    }
+    if (prompt.map !== conversation.redactions) {
+      // Placeholders in the memory block must be restorable in the answer, as in messages;
+      // if their map cannot be saved, this answer goes without memory. The conversation's
+      // first write (with the message) must land first: never two writes of one record.
+      question.sent();
+      await settled;
+      if (gen !== generation || lost) return;
+      const next = { ...conversation, redactions: prompt.map };
+      try {
+        await ctx.saveConversation(next);
+        conversation = next;
+      } catch {
+        prompt = await answerSystem({}, conversation, '');
+        prompt = { ...prompt, notice: MEMORY_UNREADABLE_NOTICE };
+      }
+      if (gen !== generation) return;
+    }
+    const { system } = prompt;
+    const specs = tools(conversation.id).map((t) => t.spec);
+    // Placeholders in the answer are shown with their originals, restored as they stream.
+    const map = conversation.redactions;
+    const restorer = map?.entries.length ? createStreamRestorer(map) : undefined;
+    let shown = '';
+    let rawSeen = 0;
+    const at = ctx.now();
+    const base: Message = {
+      id: ctx.newId(),
+      conversationId: conversation.id,
+      role: 'assistant',
+      content: '',
+      createdAt: at,
+      model: target.model,
+      providerId: target.providerId,
+    };
+    abort = controller;
+    ctx.stream.set({ messageId: base.id, text: '', reasoning: '' });
+    ctx.update({
+      messages: [...ctx.getState().messages, okEntry(base, 0)],
+      streamingId: base.id,
+      notice: undefined,
+      error: undefined,
+    });
+    const redactions = mergeRedactions(
+      lastUser?.ok ? lastUser.value.redactions : undefined,
+      prompt.redactions,
+    );
+    const untag = ctx.deps.ledger?.tag({
+      conversationId: conversation.id,
+      ...(redactions.length ? { redactions } : {}),
+    });
+    const streaming = streamAnswer(
+      () => providers.adapterFor(target.providerId),
+      {
+        model: target.model,
+        system,
+        turns,
+        ...(specs.length ? { tools: specs } : {}),
+        signal: controller.signal,
+      },
+      (text, reasoning) => {
+        if (restorer) {
+          shown += restorer.push(text.slice(rawSeen));
+          rawSeen = text.length;
+        }
+        ctx.stream.set({ messageId: base.id, text: restorer ? shown : text, reasoning });
+      },
+    );
+    // The request is under way (the SDK reaches fetch within this task): now the question
+    // is written, without delaying it.
+    question.sent();
+    const { text, usage, ending, toolCalls } = await streaming;
+    untag?.();
+    if (abort === controller) abort = undefined;
+    // The answer is saved after the question it answers, never without it.
+    await settled;
+    // Locked meanwhile: the keys are gone and the view was reset; nothing to save or show.
+    if (gen !== generation) return;
+    if (lost) {
+      ctx.stream.set(undefined);
+      const { messages } = ctx.getState();
+      ctx.update({ streamingId: undefined, messages: messages.filter((m) => m.id !== base.id) });
+      return;
+    }
+    const restored = restorer
+      ? shown + restorer.push(text.slice(rawSeen)) + restorer.flush()
+      : text;
+    // A stopped or failed answer proposes nothing: half a plan must not run.
+    const calls =
+      ending.status === 'complete'
+        ? proposeCalls(toolCalls, conversation, tools(conversation.id))
+        : [];
+    const final: Message = {
+      ...base,
+      content: restored,
+      ...(restored !== text ? { sent: text } : {}),
+      ...ending,
+      ...(usage ? { usage } : {}),
+      ...(calls.length ? { toolCalls: calls } : {}),
+    };
+    try {
+      const rev = await ctx.deps.messages.put(final.id, final);
+      ctx.index.addMessage(conversation.id, final.id, restored);
+      replaceMessage(conversation.id, okEntry(final, rev));
+    } catch {
+      replaceMessage(conversation.id, okEntry(final, 0));
+      ctx.update({ error: 'The answer could not be saved; it disappears when you close Nook.' });
+    }
+    ctx.stream.set(undefined);
+    ctx.update({ streamingId: undefined, ...(prompt.notice ? { notice: prompt.notice } : {}) });
+    if (usage && ctx.deps.usage) {
+      // Usage totals are bookkeeping: a failure here must not disturb the chat.
+      await recordUsage(ctx.deps.usage, {
+        providerId: target.providerId,
+        model: target.model,
+        usage,
+        at,
+      }).catch(() => undefined);
+    }
+    if (calls.length && ending.status === 'complete') await continueAfterTools(final.id);
+  }
+
   const runner = {
     /** Stop button / Esc: the stream ends as interrupted and the partial text is saved. */
     stop(): void {
@@ -84,142 +253,13 @@ export function createAnswerRunner(ctx: AnswerContext) {
       toolAbort?.abort();
     },
 
-    /** Streams and saves an answer to the messages currently shown. */
-    async answer(conversation: Conversation): Promise<void> {
-      const gen = generation;
-      // The conversation may have changed since the caller read it (untrusted, allowed tools).
-      conversation = conversationOf(conversation.id) ?? conversation;
-      const providers = ctx.deps.providers;
-      if (!providers) {
-        ctx.update({ notice: ctx.noProviderNotice });
-        return;
-      }
-      // Options may have changed providers or defaults in another page since the last load.
-      await providers.load?.().catch(() => undefined);
-      const defaults = (await ctx.deps.defaults?.().catch(() => ({}))) ?? {};
-      const target = resolveTarget(
-        optionsOf(conversation),
-        providers,
-        defaults,
-        ctx.noProviderNotice,
-      );
-      if (gen !== generation) return;
-      if (!target.ok) {
-        ctx.update({ notice: target.notice });
-        return;
-      }
-      const turns = toTurns(ctx.getState().messages);
-      const lastUser = ctx.getState().messages.findLast((m) => m.ok && m.value.role === 'user');
-      let prompt = await answerSystem(
-        ctx.deps,
-        conversation,
-        lastUser?.ok ? lastUser.value.content : '',
-      );
-      if (gen !== generation) return;
-      if (prompt.map !== conversation.redactions) {
-        // Placeholders in the memory block must be restorable in the answer, as in messages;
-        // if their map cannot be saved, this answer goes without memory.
-        const next = { ...conversation, redactions: prompt.map };
-        try {
-          await ctx.saveConversation(next);
-          conversation = next;
-        } catch {
-          prompt = await answerSystem({}, conversation, '');
-          prompt = { ...prompt, notice: MEMORY_UNREADABLE_NOTICE };
-        }
-        if (gen !== generation) return;
-      }
-      const { system } = prompt;
-      const specs = tools(conversation.id).map((t) => t.spec);
-      // Placeholders in the answer are shown with their originals, restored as they stream.
-      const map = conversation.redactions;
-      const restorer = map?.entries.length ? createStreamRestorer(map) : undefined;
-      let shown = '';
-      let rawSeen = 0;
-      const at = ctx.now();
-      const base: Message = {
-        id: ctx.newId(),
-        conversationId: conversation.id,
-        role: 'assistant',
-        content: '',
-        createdAt: at,
-        model: target.model,
-        providerId: target.providerId,
-      };
-      const controller = new AbortController();
-      abort = controller;
-      ctx.stream.set({ messageId: base.id, text: '', reasoning: '' });
-      ctx.update({
-        messages: [...ctx.getState().messages, okEntry(base, 0)],
-        streamingId: base.id,
-        notice: undefined,
-        error: undefined,
-      });
-      const redactions = mergeRedactions(
-        lastUser?.ok ? lastUser.value.redactions : undefined,
-        prompt.redactions,
-      );
-      const untag = ctx.deps.ledger?.tag({
-        conversationId: conversation.id,
-        ...(redactions.length ? { redactions } : {}),
-      });
-      const { text, usage, ending, toolCalls } = await streamAnswer(
-        () => providers.adapterFor(target.providerId),
-        {
-          model: target.model,
-          system,
-          turns,
-          ...(specs.length ? { tools: specs } : {}),
-          signal: controller.signal,
-        },
-        (text, reasoning) => {
-          if (restorer) {
-            shown += restorer.push(text.slice(rawSeen));
-            rawSeen = text.length;
-          }
-          ctx.stream.set({ messageId: base.id, text: restorer ? shown : text, reasoning });
-        },
-      );
-      untag?.();
-      if (abort === controller) abort = undefined;
-      // Locked meanwhile: the keys are gone and the view was reset; nothing to save or show.
-      if (gen !== generation) return;
-      const restored = restorer
-        ? shown + restorer.push(text.slice(rawSeen)) + restorer.flush()
-        : text;
-      // A stopped or failed answer proposes nothing: half a plan must not run.
-      const calls =
-        ending.status === 'complete'
-          ? proposeCalls(toolCalls, conversation, tools(conversation.id))
-          : [];
-      const final: Message = {
-        ...base,
-        content: restored,
-        ...(restored !== text ? { sent: text } : {}),
-        ...ending,
-        ...(usage ? { usage } : {}),
-        ...(calls.length ? { toolCalls: calls } : {}),
-      };
+    /** Streams and saves an answer to the messages currently shown (see answerOnce). */
+    async answer(conversation: Conversation, question: PendingQuestion = STORED): Promise<void> {
       try {
-        const rev = await ctx.deps.messages.put(final.id, final);
-        ctx.index.addMessage(conversation.id, final.id, restored);
-        replaceMessage(conversation.id, okEntry(final, rev));
-      } catch {
-        replaceMessage(conversation.id, okEntry(final, 0));
-        ctx.update({ error: 'The answer could not be saved; it disappears when you close Nook.' });
+        await answerOnce(conversation, question);
+      } finally {
+        question.sent();
       }
-      ctx.stream.set(undefined);
-      ctx.update({ streamingId: undefined, ...(prompt.notice ? { notice: prompt.notice } : {}) });
-      if (usage && ctx.deps.usage) {
-        // Usage totals are bookkeeping: a failure here must not disturb the chat.
-        await recordUsage(ctx.deps.usage, {
-          providerId: target.providerId,
-          model: target.model,
-          usage,
-          at,
-        }).catch(() => undefined);
-      }
-      if (calls.length && ending.status === 'complete') await continueAfterTools(final.id);
     },
 
     /** The user's click on a waiting tool card; the model continues once all are answered. */

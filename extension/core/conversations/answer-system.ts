@@ -38,7 +38,7 @@ export async function answerSystem(
   const base =
     [
       conversation.systemPrompt?.trim(),
-      conversation.untrusted ? UNTRUSTED_SYSTEM_INSTRUCTION : undefined,
+      conversation.untrusted || conversation.toolOutput ? UNTRUSTED_SYSTEM_INSTRUCTION : undefined,
     ]
       .filter(Boolean)
       .join('\n\n') || undefined;

@@ -1,6 +1,5 @@
-import type { Conversation, PageAttachment } from '../models';
+import type { PageAttachment } from '../models';
 import type { SendExtras } from '../redaction/outbound';
-import { RedactionError } from '../redaction/types';
 import type { ToolDecision } from '../tools/tool-loop';
 import { optionsOf, type ConversationOptions } from './answer-parts';
 import { createAnswerRunner } from './answer-runner';
@@ -12,10 +11,11 @@ import {
   type ChatControllerDeps,
   type ChatState,
 } from './chat-state';
-import { composeEdit, composeSend } from './outbound-message';
+import { composeEdit } from './outbound-message';
 import { createChatStore } from './chat-store';
 import { createSearchIndex } from './search-index';
 import { createStreamStore } from './stream-store';
+import { sendMessage, type SendContext } from './send-message';
 
 export { NO_PROVIDER_NOTICE } from './chat-state';
 export type { ChatControllerDeps, ChatState } from './chat-state';
@@ -50,6 +50,19 @@ export function createChatController(deps: ChatControllerDeps) {
     },
   });
   const answer = runner.answer;
+  let locks = 0;
+  const sendContext: SendContext = {
+    deps,
+    store,
+    index,
+    now,
+    newId,
+    locks: () => locks,
+    answer(conversation, question) {
+      // The answer streams on after send() resolves, so the composer can clear at once.
+      running = answer(conversation, question);
+    },
+  };
 
   return {
     /** The answer in flight; subscribe to re-render only the streaming message. */
@@ -90,52 +103,13 @@ export function createChatController(deps: ChatControllerDeps) {
       update({ query });
     },
 
-    /** Saves the user's message (creating a conversation titled from it if needed). */
-    async send(text: string, extras: SendExtras = {}): Promise<boolean> {
-      const content = text.trim();
-      const attachment = extras.attachment ?? state().attachment;
-      if ((!content && !attachment) || state().streamingId) return false;
-      let ok = false;
-      let saved: Conversation | undefined;
-      await guarded(async () => {
-        const open = state().conversations.find((c) => c.id === state().selectedId);
-        let composed;
-        try {
-          composed = composeSend({
-            redactor: deps.redactor?.(),
-            existing: open?.ok ? open.value : undefined,
-            draft: state().draft,
-            content,
-            extras: { ...extras, attachment },
-            at: now(),
-            newId,
-          });
-        } catch (e) {
-          if (!(e instanceof RedactionError)) throw e;
-          update({ error: e.message });
-          return;
-        }
-        const { conversation, message } = composed;
-        const messageRev = await deps.messages.put(message.id, message);
-        const conversationRev = await deps.conversations.put(conversation.id, conversation);
-        index.addMessage(conversation.id, message.id, content);
-        upsertConversation(conversation, conversationRev);
-        const messages = state().selectedId === conversation.id ? state().messages : [];
-        const entry = okEntry(message, messageRev);
-        update({
-          selectedId: conversation.id,
-          messages: [...messages, entry],
-          notice: undefined,
-          error: undefined,
-          draft: {},
-          attachment: undefined,
-        });
-        ok = true;
-        saved = conversation;
-      }, 'Your message could not be saved. It is still in the box; try again.');
-      // The answer streams on after this resolves, so the composer can clear at once.
-      if (saved) running = answer(saved);
-      return ok;
+    /**
+     * Saves the user's message (creating a conversation titled from it if needed) and
+     * starts its answer, which goes out while the message is being written. Resolves true
+     * once the message is stored; false (text kept in the composer) if it was not.
+     */
+    send(text: string, extras: SendExtras = {}): Promise<boolean> {
+      return sendMessage(sendContext, text, extras);
     },
 
     async rename(conversationId: string, title: string): Promise<void> {
@@ -203,6 +177,7 @@ export function createChatController(deps: ChatControllerDeps) {
 
     /** Forgets every decrypted value (on lock). */
     reset(): void {
+      locks += 1;
       runner.cancel();
       stream.set(undefined);
       index.clear();

@@ -79,6 +79,14 @@ export interface ChatControllerDeps {
   ledger?: Pick<LedgerFetch, 'tag'>;
 }
 
+/** The user's message an answer replies to, stored while the request goes out. */
+export interface PendingQuestion {
+  /** Settles when the message is stored; rejects if it could not be. */
+  saved: Promise<unknown>;
+  /** The request is on its way (or none will be made): the message may be written now. */
+  sent(): void;
+}
+
 /** Conversation list order: most recently updated first. */
 export const byNewest = (a: RecordResult<Conversation>, b: RecordResult<Conversation>) =>
   (b.ok ? b.value.updatedAt : b.updatedAt) - (a.ok ? a.value.updatedAt : a.updatedAt);

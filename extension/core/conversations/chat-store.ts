@@ -78,12 +78,16 @@ export function createChatStore(
     async loadMessages(conversationId: string): Promise<void> {
       const cached = warm.get(conversationId);
       if (cached && state.selectedId === conversationId) update({ messages: cached });
-      const messages = await deps.messages.list({
-        kind: 'equals',
-        index: 'conversationId',
-        value: conversationId,
-      });
-      if (state.selectedId === conversationId) update({ messages: messages.sort(byOldest) });
+      // What is on screen is not decrypted again: only new or changed revisions are.
+      const known = new Map(state.messages.map((m) => [m.id, m]));
+      const messages = await deps.messages.list(
+        { kind: 'equals', index: 'conversationId', value: conversationId },
+        state.selectedId === conversationId ? known : undefined,
+      );
+      if (state.selectedId !== conversationId) return;
+      const fresh = sameRecords(state.messages, messages.sort(byOldest));
+      // Unchanged (the usual case after showing the warm list): no second render at all.
+      if (fresh !== state.messages) update({ messages: fresh });
     },
 
     /** Shows a saved conversation (new or changed) in the list, newest first. */
@@ -116,3 +120,19 @@ export function createChatStore(
 }
 
 export type ChatStore = ReturnType<typeof createChatStore>;
+
+/**
+ * `next`, reusing the entries of `prev` that have the same id and revision (so memoised
+ * views skip them), or `prev` itself when nothing changed.
+ */
+function sameRecords<T>(prev: RecordResult<T>[], next: RecordResult<T>[]): RecordResult<T>[] {
+  const byId = new Map(prev.map((r) => [r.id, r]));
+  let changed = prev.length !== next.length;
+  const out = next.map((r, i) => {
+    const old = byId.get(r.id);
+    const keep = old !== undefined && old.rev === r.rev && old.ok === r.ok;
+    if (!keep || prev[i] !== old) changed = true;
+    return keep ? old : r;
+  });
+  return changed ? out : prev;
+}

@@ -44,8 +44,15 @@ export interface RecordRepo<T> {
   put(id: string, value: T): Promise<number>;
   /** Decrypts one record; throws RecordError (`not-found`, `deleted`, `decrypt-failed`). */
   get(id: string): Promise<T>;
-  /** Lists live records; one damaged record yields `{ ok: false }` without failing the rest. */
-  list(query?: RecordQuery): Promise<RecordResult<T>[]>;
+  /**
+   * Lists live records; one damaged record yields `{ ok: false }` without failing the rest.
+   * A record in `known` whose revision is unchanged is returned as that same object without
+   * being decrypted again (a re-read of what this unlocked page already opened).
+   */
+  list(
+    query?: RecordQuery,
+    known?: ReadonlyMap<string, RecordResult<T>>,
+  ): Promise<RecordResult<T>[]>;
   /** Replaces the record by a tombstone whose envelope holds nothing. */
   delete(id: string): Promise<void>;
 }

@@ -5,12 +5,12 @@
  * exactly one message through). Platform-free; the page wires it in front of `chat.send`.
  */
 import type { AppSettings, UsageTotal } from '../models';
-import type { RecordRepo } from '../records/record-repo-port';
 import { budgetStatus, monthOfTime, monthSpend, type BudgetStatus } from './budget';
 import { priceTable } from './prices';
 
 export interface BudgetGateDeps {
-  usage: RecordRepo<UsageTotal>;
+  /** Every readable usage total; the page passes its cache (see usage-cache.ts). */
+  usage: { totals(): Promise<readonly UsageTotal[]> };
   settings: () => Promise<AppSettings>;
   /** The provider the next message would go to, if any. */
   target: () => Promise<{ providerId: string; label: string } | undefined>;
@@ -50,7 +50,7 @@ export function createBudgetGate(deps: BudgetGateDeps) {
       return state.status;
     }
     const month = monthOfTime(now());
-    const totals = (await deps.usage.list()).flatMap((r) => (r.ok ? [r.value] : []));
+    const totals = await deps.usage.totals();
     const spent = monthSpend(totals, target.providerId, month, priceTable(settings.prices));
     const status = budgetStatus(spent, budget);
     set({ status, providerLabel: target.label });

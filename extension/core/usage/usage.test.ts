@@ -4,6 +4,7 @@ import { testVault } from '../tools/test-kit';
 import type { AppSettings, UsageTotal } from '../models';
 import { budgetStatus, formatUsd, monthSpend, parseBudget } from './budget';
 import { createBudgetGate } from './budget-gate';
+import { createUsageCache, rowTokens } from './usage-cache';
 import { DEFAULT_PRICES, parsePrice, priceFor, priceTable } from './prices';
 import { buildUsageReport, spendSeries } from './usage-report';
 
@@ -116,10 +117,14 @@ describe('usage report', () => {
 describe('budget gate', () => {
   it('holds a send at 100 %, lets exactly one through after "Send anyway"', async () => {
     const vault = await testVault();
-    const { repos } = createMemoryRepos(() => vault);
+    const { repos, table } = createMemoryRepos(() => vault);
     const settings: AppSettings = { autoLockMinutes: 15, budgets: { p1: 1 } };
     const gate = createBudgetGate({
-      usage: repos.usage,
+      usage: createUsageCache({
+        repo: repos.usage,
+        rowTokens: async () => rowTokens([...table('usage').rows.values()]),
+        keys: () => vault,
+      }),
       settings: async () => settings,
       target: async () => ({ providerId: 'p1', label: 'OpenAI' }),
       now: () => Date.parse('2025-05-20T00:00:00Z'),

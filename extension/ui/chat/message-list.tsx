@@ -1,54 +1,81 @@
-import { useLayoutEffect, useRef, useState } from 'react';
+import { startTransition, useEffect, useLayoutEffect, useRef, useState } from 'react';
 import type { ChatController, ChatState } from '../../core/conversations/chat-controller';
 import { RECORD_ERROR_MESSAGE } from '../../core/records/record-repo-port';
+import { usePinnedScroll } from '../hooks/use-pinned-scroll';
 import { MessageItem } from './message-item';
 import { StreamingMessage } from './streaming-message';
 
-/** How many messages a long conversation shows at first, and adds per "Show earlier". */
-export const MESSAGE_WINDOW = 60;
-/** Within this many pixels of the bottom, new text keeps the list scrolled down. */
-const STICKY_PX = 80;
+/**
+ * How many of the newest messages an opened conversation mounts: enough to fill a tall
+ * panel, few enough that opening 1,000 messages costs what opening 20 does.
+ */
+export const INITIAL_WINDOW = 20;
+/** How many older messages are mounted each time the user scrolls near the top. */
+export const EARLIER_PAGE = 40;
+/** Older messages are mounted while the top of the list is this close (a viewport) above. */
+const PRELOAD_MARGIN = '100% 0px 0px 0px';
 
 /**
- * The messages of the open conversation. Long conversations are windowed: only the
- * newest MESSAGE_WINDOW are mounted until the user asks for earlier ones, and each item
- * uses `content-visibility: auto`, so off-screen messages cost no layout or paint.
+ * The messages of the open conversation. Long conversations are windowed: only the newest
+ * INITIAL_WINDOW are mounted on opening, and EARLIER_PAGE more each time the user scrolls
+ * towards the top (or presses "Show earlier"), keeping what they read in place. Each item
+ * also uses `content-visibility: auto`, so off-screen messages cost no layout or paint.
  */
 export function MessageList({ chat, state }: { chat: ChatController; state: ChatState }) {
-  const [shown, setShown] = useState(MESSAGE_WINDOW);
-  const [forId, setForId] = useState(state.selectedId);
-  if (forId !== state.selectedId) {
-    setForId(state.selectedId);
-    setShown(MESSAGE_WINDOW);
-  }
-  const box = useRef<HTMLOListElement>(null);
-  const stick = useRef(true);
-
-  const onScroll = () => {
-    const el = box.current;
-    if (el) stick.current = el.scrollHeight - el.scrollTop - el.clientHeight < STICKY_PX;
-  };
-  // Stable, so the memoised items and the streaming message do not re-render for it.
-  const [keepDown] = useState(() => () => {
-    const el = box.current;
-    if (el && stick.current) el.scrollTop = el.scrollHeight;
+  const { messages, selectedId } = state;
+  // The oldest mounted message once the user has asked for earlier ones; until then the
+  // window is the newest INITIAL_WINDOW (and follows new messages).
+  const [first, setFirst] = useState<{ conversation?: string; id?: string }>({
+    conversation: selectedId,
   });
-  useLayoutEffect(keepDown, [keepDown, state.messages]);
+  if (first.conversation !== selectedId) setFirst({ conversation: selectedId });
+  const firstIndex = first.id === undefined ? -1 : messages.findIndex((m) => m.id === first.id);
+  const start = firstIndex >= 0 ? firstIndex : Math.max(0, messages.length - INITIAL_WINDOW);
+  const earlierId = start > 0 ? messages[Math.max(0, start - EARLIER_PAGE)]?.id : undefined;
+
+  const box = useRef<HTMLOListElement>(null);
+  const earlierRow = useRef<HTMLLIElement>(null);
+  const scroll = usePinnedScroll(box);
+  const { keep, pin } = scroll;
+
+  // A conversation opens at its newest message.
+  useLayoutEffect(pin, [pin, selectedId]);
+  useLayoutEffect(keep, [keep, messages, start]);
   // Items render at their real height only once on screen (content-visibility: auto) and
-  // Markdown arrives lazily, so the content keeps growing after the first scroll: while the
-  // user is at the bottom, follow it there.
-  const count = state.messages.length;
+  // Markdown arrives lazily, so sizes keep changing after the first paint: re-apply the
+  // position (bottom, or the message being read) whenever one does.
   useLayoutEffect(() => {
     const el = box.current;
     if (!el || typeof ResizeObserver === 'undefined') return;
-    const follow = new ResizeObserver(keepDown);
+    const follow = new ResizeObserver(keep);
     for (const child of Array.from(el.children)) follow.observe(child);
     return () => follow.disconnect();
-  }, [keepDown, count, shown, state.selectedId]);
+  }, [keep, messages, start]);
 
-  const hidden = Math.max(0, state.messages.length - shown);
-  const visible = state.messages.slice(hidden);
-  const lastId = state.messages.at(-1)?.id;
+  const showEarlier = () => {
+    if (earlierId !== undefined)
+      startTransition(() => setFirst({ conversation: selectedId, id: earlierId }));
+  };
+  // Scrolling near the top mounts the next older page (in a transition: scrolling stays
+  // smooth while it renders). Observed afresh after each page, so a short page that leaves
+  // the top still in reach loads the next one too.
+  useEffect(() => {
+    const root = box.current;
+    const row = earlierRow.current;
+    if (!root || !row || earlierId === undefined || typeof IntersectionObserver === 'undefined')
+      return;
+    const near = new IntersectionObserver(
+      (entries) => {
+        if (entries.some((e) => e.isIntersecting))
+          startTransition(() => setFirst({ conversation: selectedId, id: earlierId }));
+      },
+      { root, rootMargin: PRELOAD_MARGIN },
+    );
+    near.observe(row);
+    return () => near.disconnect();
+  }, [earlierId, selectedId]);
+
+  const lastId = messages.at(-1)?.id;
   const busy = state.streamingId !== undefined;
   return (
     <ol
@@ -56,21 +83,21 @@ export function MessageList({ chat, state }: { chat: ChatController; state: Chat
       data-testid="msg-list"
       className="messages"
       aria-live="polite"
-      onScroll={onScroll}
+      onScroll={scroll.onScroll}
     >
-      {hidden > 0 && (
-        <li className="center">
+      {start > 0 && (
+        <li ref={earlierRow} className="center" data-no-anchor>
           <button
             data-testid="msg-show-earlier"
             type="button"
             className="link"
-            onClick={() => setShown((n) => n + MESSAGE_WINDOW)}
+            onClick={showEarlier}
           >
-            Show {Math.min(hidden, MESSAGE_WINDOW)} earlier messages
+            Show {Math.min(start, EARLIER_PAGE)} earlier messages
           </button>
         </li>
       )}
-      {visible.map((m) => {
+      {messages.slice(start).map((m) => {
         if (!m.ok) {
           return (
             <li key={m.id} data-testid="record-error" className="message record-error" role="note">
@@ -79,7 +106,7 @@ export function MessageList({ chat, state }: { chat: ChatController; state: Chat
           );
         }
         if (m.id === state.streamingId)
-          return <StreamingMessage key={m.id} chat={chat} onGrow={keepDown} />;
+          return <StreamingMessage key={m.id} chat={chat} onGrow={keep} />;
         return (
           <MessageItem
             key={m.id}
