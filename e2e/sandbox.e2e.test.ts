@@ -235,6 +235,26 @@ describe('sandbox in chat (Chromium, built extension, real relay + Docker sandbo
     );
   });
 
+  it('Options → Ledger lists each run’s WebSocket to the relay, with bytes both ways', async () => {
+    const o = sandboxPage(await ext.openPage('options.html'));
+    await o.visible('ledger-section');
+    const rowSel = `${o.tid('ledger-row')}[data-kind="websocket"][data-purpose="sandbox"]`;
+    await o.page.waitForSelector(rowSel, { timeout: 20_000 });
+    const runs = await o.page.$$eval(rowSel, (els) =>
+      els.map((e) => [...e.querySelectorAll('td')].map((td) => td.textContent ?? '')),
+    );
+    // Time, host, purpose, sent, received, redacted, status: one row per run, both closed.
+    expect(runs).toHaveLength(2);
+    for (const [, host, purpose, sent, received, , status] of runs) {
+      expect(host).toBe(new URL(relayUrl).host);
+      expect(purpose).toMatch(/Sandbox.*WebSocket/);
+      expect(Number(sent)).toBeGreaterThan(0);
+      expect(Number(received)).toBeGreaterThan(0);
+      expect(status).toBe('closed');
+    }
+    await o.page.close();
+  });
+
   it('Options → Sandbox shows the running sandbox and its size, and resets it after confirmation', async () => {
     const o = sandboxPage(await ext.openPage('options.html'));
     await waitFor(async () => (await o.text('sandbox-state')) === 'Running', 'running state');

@@ -4,6 +4,7 @@ import { createProviderRegistry, rowsStamp } from '../core/chat/provider-registr
 import { createChatController } from '../core/conversations/chat-controller';
 import { createPromptStore } from '../core/background/prompt-store';
 import { createLedgerFetch } from '../core/ledger/ledger-fetch';
+import { createLedgerSockets, type LedgerWebSocket } from '../core/ledger/ledger-socket';
 import { createLedgerStore } from '../core/ledger/ledger-store';
 import { createMemoryStore } from '../core/memory/memory-store';
 import { createSaveMemoryTool } from '../core/memory/save-memory-tool';
@@ -130,6 +131,14 @@ export function createPageServices(sessionArea: KvArea, platform: PagePlatform =
     sink: ledger,
     origin: globalThis.location?.pathname.includes('options') ? 'options' : 'panel',
   });
+  // WebSockets too (sandbox runs, sync notifications): one entry per socket, every 10 min
+  // while open, and on pagehide (a closing page runs no close event).
+  const ledgerSockets = createLedgerSockets({
+    base: (url) => new globalThis.WebSocket(url) as unknown as LedgerWebSocket,
+    sink: ledger,
+    origin: globalThis.location?.pathname.includes('options') ? 'options' : 'panel',
+  });
+  globalThis.addEventListener?.('pagehide', () => ledgerSockets.flush());
   const providers = createProviderRegistry({
     repo: repos.providers,
     // The SDKs' own fetch lookups can miss in extension pages; hand them ours explicitly.
@@ -186,6 +195,7 @@ export function createPageServices(sessionArea: KvArea, platform: PagePlatform =
     session: () => sync.service.relaySession(),
     changes: (l) => sync.service.subscribe(l),
     fetch: ledgerFetch.fetch,
+    openSocket: (url, run) => ledgerSockets.open(url, { purpose: 'sandbox', ...run }),
   });
   reloadOnRemoteChange((l) => sync.service.onRemoteChange(l), chat);
   // Options → Data / Usage, retention after unlock, and the composer's budget gate.
@@ -201,9 +211,10 @@ export function createPageServices(sessionArea: KvArea, platform: PagePlatform =
     prompts,
     /** The context-menu click waiting in storage.session for the panel. */
     pending: createPendingContextSource(sessionArea),
-    /** The data-flow ledger (Options → Ledger) and the fetch that feeds it. */
+    /** The data-flow ledger (Options → Ledger) and the fetch and sockets that feed it. */
     ledger,
     ledgerFetch,
+    ledgerSockets,
     /** The composer's redaction preview (options follow Options → privacy settings). */
     redactor: () => redactor,
     hostAccess: createHostAccess(platform),

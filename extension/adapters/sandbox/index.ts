@@ -10,22 +10,26 @@ import { createRunCodeTool } from '../../core/sandbox/run-code-tool';
 import { createSandboxStatusStore } from '../../core/sandbox/status-store';
 import type { ChatTool } from '../../core/tools/types';
 import type { Fetch } from './sandbox-http';
-import { createSandboxClient } from './sandbox-client';
+import { createSandboxClient, type SandboxClientOptions } from './sandbox-client';
 
 export { createSandboxClient, encodeWorkspacePath } from './sandbox-client';
 
 /**
  * Builds the page's sandbox services. `session` is `sync.relaySession` (undefined while not
- * connected); `changes` is `sync.subscribe` (connect/disconnect in any page).
+ * connected); `changes` is `sync.subscribe` (connect/disconnect in any page); `fetch` and
+ * `openSocket` are the page's ledger-recording fetch and socket opener.
  */
 export function createSandboxServices(o: {
   session: SandboxSessionSource;
   changes?: ConnectionChanges;
   fetch?: Fetch;
+  /** Opens a run's socket (the page's ledger-recording opener). */
+  openSocket?: SandboxClientOptions['openSocket'];
 }) {
   const client = createSandboxClient({
     session: o.session,
     ...(o.fetch ? { fetch: o.fetch } : {}),
+    ...(o.openSocket ? { openSocket: o.openSocket } : {}),
   });
   const availability = createSandboxAvailability(client, {
     ...(o.changes ? { changes: o.changes } : {}),

@@ -7,6 +7,8 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import WebSocket from 'ws';
 import { makeApp, signUp } from '../../../relay/test-helpers';
 import { createFakeRunner } from '../../../relay/sandbox/fake-runner';
+import { createLedgerSockets } from '../../core/ledger/ledger-socket';
+import type { LedgerEntry } from '../../core/ledger/types';
 import { isSandboxError, type SandboxErrorCode } from '../../core/sandbox/errors';
 import type { SandboxPort, SandboxSession } from '../../core/sandbox/ports';
 import type { WebSocketLike } from '../sync/relay-socket';
@@ -41,7 +43,11 @@ const session = (url: string, tok: () => string): SandboxSession => ({
   accessToken: async () => tok(),
 });
 const clientOf = (s: SandboxSession | undefined): SandboxPort =>
-  createSandboxClient({ session: async () => s, WebSocket: WS, timeoutMs: 5000 });
+  createSandboxClient({
+    session: async () => s,
+    openSocket: (url) => new WS(url),
+    timeoutMs: 5000,
+  });
 const client = (s: SandboxSession = session(baseUrl, () => token)) => clientOf(s);
 
 async function code(p: Promise<unknown>): Promise<SandboxErrorCode | 'ok'> {
@@ -79,6 +85,64 @@ describe('sandbox client', () => {
     expect(end).toMatchObject({ exitCode: 3, timedOut: false, outputTruncated: false });
     const slow = await client().run({ language: 'shell', code: 'slow', timeoutMs: 1000 });
     expect(slow).toMatchObject({ timedOut: true, signal: 'SIGKILL' });
+  });
+
+  it('records each run’s socket in the ledger: sandbox, its conversation, bytes both ways, no code', async () => {
+    const entries: LedgerEntry[] = [];
+    let wire = { sent: 0, received: 0 };
+    const sockets = createLedgerSockets({
+      base: (url) => {
+        const ws = new WebSocket(url);
+        const send = ws.send.bind(ws);
+        ws.send = ((d: string) => {
+          wire.sent += Buffer.byteLength(d);
+          send(d);
+        }) as typeof ws.send;
+        ws.addEventListener('message', (e) => {
+          wire.received += Buffer.byteLength(e.data as string);
+        });
+        return ws as unknown as WebSocketLike;
+      },
+      sink: { record: async (e) => void entries.push(e) },
+      origin: 'panel',
+    });
+    const c = createSandboxClient({
+      session: async () => session(baseUrl, () => token),
+      openSocket: (url, run) => sockets.open(url, { purpose: 'sandbox', ...run }),
+    });
+    const seen: string[] = [];
+    await c.run({
+      language: 'python',
+      code: 'streams',
+      conversationId: 'conv-7',
+      onOutput: (_s, d) => seen.push(d),
+    });
+    expect(seen).toEqual(['one\n', 'warn\n', 'two\n']);
+    expect(entries).toHaveLength(1);
+    expect(entries[0]).toMatchObject({
+      host: new URL(baseUrl).host,
+      purpose: 'sandbox',
+      kind: 'websocket',
+      conversationId: 'conv-7',
+      status: 101,
+      bytesSent: wire.sent,
+      bytesReceived: wire.received,
+    });
+    expect(wire.sent).toBeGreaterThan(0);
+    expect(wire.received).toBeGreaterThan(0);
+    expect(JSON.stringify(entries)).not.toContain('streams');
+    expect(JSON.stringify(entries)).not.toContain(token);
+    // A stopped run is recorded too (the socket is closed by us).
+    wire = { sent: 0, received: 0 };
+    const ac = new AbortController();
+    const p = c.run({ language: 'shell', code: 'hang', signal: ac.signal });
+    await vi.waitFor(() => expect(wire.received).toBeGreaterThan(0));
+    ac.abort();
+    expect(await code(p)).toBe('aborted');
+    release();
+    expect(entries).toHaveLength(2);
+    expect(entries[1]).toMatchObject({ purpose: 'sandbox', status: 101 });
+    expect(entries[1]?.conversationId).toBeUndefined();
   });
 
   it('uploads, lists, downloads and deletes files, names with spaces and unicode included', async () => {

@@ -15,7 +15,11 @@ import { runOverSocket } from './sandbox-run-socket';
 export interface SandboxClientOptions {
   session: SandboxSessionSource;
   fetch?: Fetch;
-  WebSocket?: new (url: string) => WebSocketLike;
+  /**
+   * Opens a run's socket; `run.conversationId` is the conversation the run belongs to (for
+   * the data-flow ledger). Default: the global `WebSocket`.
+   */
+  openSocket?: (url: string, run: { conversationId?: string }) => WebSocketLike;
   /** Per-request timeout for files and status (default 60 s: uploads may be 32 MiB). */
   timeoutMs?: number;
   /** Run time limit when the caller gives none (the relay's default is 30 s). */
@@ -68,14 +72,15 @@ export function createSandboxClient(o: SandboxClientOptions): SandboxPort {
 
   return {
     async run(input) {
-      const WS =
-        o.WebSocket ?? (globalThis.WebSocket as unknown as SandboxClientOptions['WebSocket']);
-      if (WS === undefined) throw new SandboxClientError('relay-down');
+      const WS = globalThis.WebSocket as (new (url: string) => WebSocketLike) | undefined;
+      const openSocket = o.openSocket ?? (WS && ((url: string) => new WS(url)));
+      if (openSocket === undefined) throw new SandboxClientError('relay-down');
       const c = await connection();
+      const run = input.conversationId ? { conversationId: input.conversationId } : {};
       return runOverSocket({
         url: relayWsUrl(c.base),
         token: c.token,
-        WebSocket: WS,
+        open: (url) => openSocket(url, run),
         input,
         timeoutMs: input.timeoutMs ?? o.defaultRunTimeoutMs ?? 30_000,
       });

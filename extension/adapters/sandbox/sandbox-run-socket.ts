@@ -18,7 +18,8 @@ import { fromRelayCode } from './sandbox-http';
 export interface SocketRunOptions {
   url: string;
   token: string;
-  WebSocket: new (url: string) => WebSocketLike;
+  /** Opens the socket (the page's ledger-recording opener, or `new WebSocket(url)`). */
+  open: (url: string) => WebSocketLike;
   input: SandboxRunInput;
   /** The run's own limit; the watchdog allows for the queue and the relay's grace. */
   timeoutMs: number;
@@ -63,7 +64,7 @@ export function runOverSocket(o: SocketRunOptions): Promise<SandboxRunEnd> {
     const watchdog = setTimeout(() => finish(new SandboxClientError('timeout')), budget);
     input.signal?.addEventListener('abort', onAbort);
     try {
-      ws = new o.WebSocket(o.url);
+      ws = o.open(o.url);
     } catch (cause) {
       clearTimeout(watchdog);
       input.signal?.removeEventListener('abort', onAbort);

@@ -31,7 +31,7 @@ export function purposeOf(url: URL, method: string): LedgerPurpose {
   if (/\/(chat\/completions|messages|responses)$|:(stream)?generateContent$/i.test(p))
     return LEDGER_PURPOSE.chat;
   if (/\/(api\/tags|api\/version)$/.test(p)) return LEDGER_PURPOSE.connectionTest;
-  if (/\/v\d+\/(sync|accounts?|auth|devices|records|manifest|audit)\b/.test(p))
+  if (/\/v\d+\/(sync|accounts?|auth|devices|records|manifest|audit|ws)\b/.test(p))
     return LEDGER_PURPOSE.relay;
   if (/\/sandbox\b/.test(p)) return LEDGER_PURPOSE.sandbox;
   return LEDGER_PURPOSE.other;

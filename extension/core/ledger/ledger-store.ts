@@ -47,6 +47,8 @@ const CSV_COLUMNS = [
   'conversationId',
   'redactions',
   'origin',
+  'kind',
+  'durationMs',
 ] as const;
 
 // A cell that a spreadsheet would run as a formula gets a leading quote (CSV injection).
@@ -55,7 +57,10 @@ function csvCell(v: string): string {
   return /[",\n\r]/.test(safe) ? `"${safe.replace(/"/g, '""')}"` : safe;
 }
 
-/** The entries as CSV (RFC 4180, header row, ISO times, redactions as `kind:count;…`). */
+/**
+ * The entries as CSV (RFC 4180, header row, ISO times, redactions as `kind:count;…`; `kind` is
+ * `fetch`, `websocket`, or `websocket (open)` for a still-open socket's periodic entry).
+ */
 export function ledgerToCsv(entries: readonly LedgerEntry[]): string {
   const rows = entries.map((e) =>
     [
@@ -70,6 +75,8 @@ export function ledgerToCsv(entries: readonly LedgerEntry[]): string {
       e.conversationId ?? '',
       (e.redactions ?? []).map((r) => `${r.kind}:${r.count}`).join(';'),
       e.origin,
+      e.kind === undefined ? 'fetch' : e.ongoing ? `${e.kind} (open)` : e.kind,
+      e.durationMs === undefined ? '' : String(e.durationMs),
     ]
       .map(csvCell)
       .join(','),

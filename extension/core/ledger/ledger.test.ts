@@ -98,6 +98,7 @@ describe('ledger fetch', () => {
     ).toBe('chat');
     expect(p('https://api.openai.com/v1/models', 'GET')).toBe('model-list');
     expect(p('http://127.0.0.1:8787/v1/sync/pull', 'GET')).toBe('relay');
+    expect(p('ws://127.0.0.1:8787/v1/ws', 'GET')).toBe('relay');
   });
 });
 
@@ -149,9 +150,9 @@ describe('ledger filters and export', () => {
   it('exports CSV with a header, escaped cells and no formula injection, and JSON', () => {
     const csv = ledgerToCsv(entries).split('\r\n');
     expect(csv[0]).toBe(
-      'time,host,method,purpose,status,failure,bytesSent,bytesReceived,conversationId,redactions,origin',
+      'time,host,method,purpose,status,failure,bytesSent,bytesReceived,conversationId,redactions,origin,kind,durationMs',
     );
-    expect(csv[1]).toContain('api.openai.com,POST,chat,,,5,9,c1,card:1,panel');
+    expect(csv[1]).toContain('api.openai.com,POST,chat,,,5,9,c1,card:1,panel,fetch,');
     expect(csv[3]).toContain(`'=cmd|x`);
     expect(JSON.parse(ledgerToJson(entries))).toMatchObject({ format: 'nook-ledger', version: 1 });
   });

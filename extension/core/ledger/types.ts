@@ -1,8 +1,8 @@
 import type { RedactionSummaryItem } from '../redaction/types';
 
 /**
- * The data-flow ledger: one encrypted record per outbound request the extension made
- * (collection `ledger`, plain index `at`). Never holds a body, a header, a key or a path
+ * The data-flow ledger: one encrypted record per outbound request the extension made, and per
+ * WebSocket (`ledger-socket.ts`) (collection `ledger`, plain index `at`). Never holds a body, a header, a key or a path
  * beyond the host: only what the user needs to see where their data went.
  */
 
@@ -40,4 +40,14 @@ export interface LedgerEntry {
   redactions?: RedactionSummaryItem[];
   /** Which extension page made it (`panel`, `options`, `background`). */
   origin: string;
+  /**
+   * `websocket` for a WebSocket (a sandbox run, sync notifications): `at` is the start of
+   * the span the entry covers, bytes are frame payloads, `status` is 101 once it opened.
+   * Absent for a fetch.
+   */
+  kind?: 'websocket';
+  /** How long the span lasted (WebSocket entries), ms. */
+  durationMs?: number;
+  /** The socket was still open: bytes so far since the previous entry of that socket. */
+  ongoing?: true;
 }

@@ -35,6 +35,8 @@ export interface SandboxRunInput {
   onOutput?: (stream: 'stdout' | 'stderr', data: string) => void;
   /** Stops waiting (the relay still ends the run at its deadline: it has no cancel). */
   signal?: AbortSignal;
+  /** The conversation the run belongs to (recorded in the data-flow ledger, never sent). */
+  conversationId?: string;
 }
 
 /** How a run ended (the relay's end frame without its type tag). */

@@ -39,6 +39,8 @@ describe('run_code', () => {
         api.write('plot.png', new Uint8Array([137, 80]));
         api.write('result.csv', 'a,b\n');
         expect(input.timeoutMs).toBe(60_000);
+        // The run belongs to the conversation (the data-flow ledger records it there).
+        expect(input.conversationId).toBe('c1');
       },
     });
     sandbox.write('data.csv', '1,2\n'); // uploaded earlier: not a result

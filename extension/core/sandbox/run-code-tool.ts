@@ -141,6 +141,7 @@ export function createRunCodeTool(sandbox: SandboxPort, live?: LiveRuns): ChatTo
           code: args.code,
           timeoutMs: args.timeoutSeconds * 1000,
           signal: ctx.signal,
+          conversationId: ctx.conversationId,
           onOutput(stream, data) {
             (stream === 'stdout' ? stdout : stderr).push(data);
             progress({ stream, data });

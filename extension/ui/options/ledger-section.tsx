@@ -30,6 +30,13 @@ function download(name: string, type: string, body: string) {
   setTimeout(() => URL.revokeObjectURL(url), 1000);
 }
 
+/** What the Status column says: the HTTP status, the failure, or where a WebSocket stands. */
+function statusText(e: LedgerEntry): string {
+  if (e.failure) return e.failure;
+  if (e.kind === 'websocket') return e.ongoing ? 'open' : 'closed';
+  return e.status === undefined ? '' : String(e.status);
+}
+
 const dayStart = (d: string) => (d ? new Date(`${d}T00:00:00`).getTime() : undefined);
 const dayEnd = (d: string) => (d ? new Date(`${d}T23:59:59.999`).getTime() : undefined);
 
@@ -89,8 +96,9 @@ export function LedgerSection({ services }: { services: Pick<PageServices, 'ledg
   return (
     <OptionsSection id="ledger" title="Ledger & privacy" testId="ledger-section">
       <p className="small muted">
-        Every request Nook makes is listed here (kept encrypted). Nook sends no telemetry: nothing
-        goes anywhere except the providers and relay you set up.
+        Every request Nook makes is listed here (kept encrypted), WebSocket connections included:
+        one line when a connection ends, and one every 10 minutes while it stays open. Nook sends no
+        telemetry: nothing goes anywhere except the providers and relay you set up.
       </p>
       <fieldset className="row">
         <legend>Also redact before sending</legend>
@@ -192,14 +200,31 @@ export function LedgerSection({ services }: { services: Pick<PageServices, 'ledg
           </thead>
           <tbody>
             {(entries ?? []).slice(0, 500).map((e) => (
-              <tr key={e.id} data-testid="ledger-row" data-host={e.host} data-purpose={e.purpose}>
+              <tr
+                key={e.id}
+                data-testid="ledger-row"
+                data-host={e.host}
+                data-purpose={e.purpose}
+                data-kind={e.kind ?? 'fetch'}
+              >
                 <td>{new Date(e.at).toLocaleString()}</td>
                 <td>{e.host}</td>
-                <td>{PURPOSE_TEXT[e.purpose]}</td>
+                <td>
+                  {PURPOSE_TEXT[e.purpose]}
+                  {e.kind === 'websocket' && (
+                    <span
+                      className="small muted"
+                      title={`WebSocket, ${Math.round((e.durationMs ?? 0) / 1000)} s${e.ongoing ? ' (still open)' : ''}`}
+                    >
+                      {' '}
+                      · WebSocket
+                    </span>
+                  )}
+                </td>
                 <td>{e.bytesSent}</td>
                 <td>{e.bytesReceived}</td>
                 <td>{(e.redactions ?? []).map((r) => `${r.count} ${r.kind}`).join(', ')}</td>
-                <td>{e.failure ?? e.status ?? ''}</td>
+                <td>{statusText(e)}</td>
               </tr>
             ))}
           </tbody>
