@@ -189,7 +189,15 @@ export function createPageServices(sessionArea: KvArea, platform: PagePlatform =
     memory: (c, query) => memoryContext(memory, c, query),
   });
   // Sync runs in whichever unlocked page holds the leader lock (see extension/README.md).
-  const sync = createSyncWiring({ db, meta, vault, repos, sessionArea, fetch: ledgerFetch.fetch });
+  const sync = createSyncWiring({
+    db,
+    meta,
+    vault,
+    repos,
+    sessionArea,
+    fetch: ledgerFetch.fetch,
+    WebSocket: ledgerSockets.WebSocket,
+  });
   // The sandbox lives on the connected relay; asked per call, so Options → Sync applies at once.
   const sandbox = createSandboxServices({
     session: () => sync.service.relaySession(),

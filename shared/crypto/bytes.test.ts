@@ -55,8 +55,37 @@ describe('bytes', () => {
     expect(fromBase64(toBase64(big)).length).toBe(200_000);
   });
 
+  it('accepts exactly the canonical encoding of every 1- and 2-byte value', () => {
+    for (let n = 0; n < 65536; n++) {
+      const b = n < 256 ? Uint8Array.of(n) : Uint8Array.of(n >> 8, n & 0xff);
+      const canonical = toBase64(b);
+      expect(Array.from(fromBase64(canonical))).toEqual(Array.from(b));
+    }
+    // Every other last character before the padding decodes to the same bytes: refused.
+    const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
+    for (const [bytes, pad] of [
+      [Uint8Array.of(0x66), '=='],
+      [Uint8Array.of(0x66, 0x6f), '='],
+    ] as const) {
+      const good = toBase64(bytes);
+      const stem = good.slice(0, good.length - pad.length - 1);
+      const accepted = [...alphabet].filter((c) => {
+        try {
+          fromBase64(stem + c + pad);
+          return true;
+        } catch {
+          return false;
+        }
+      });
+      expect(accepted.map((c) => toBase64(fromBase64(stem + c + pad)))).toEqual(
+        accepted.map((c) => stem + c + pad),
+      );
+      expect(accepted.length).toBe(pad === '==' ? 4 : 16);
+    }
+  });
+
   it('rejects malformed or non-canonical encodings with bad-encoding', () => {
-    for (const s of ['Zg', 'Zg=', 'Z===', 'Zh==', 'Zm9v!', ' Zm9v', 'Zm9v\n']) {
+    for (const s of ['Zg', 'Zg=', 'Z===', 'Zh==', 'Zm9=', 'Zm9vYr==', 'Zm9v!', ' Zm9v', 'Zm9v\n']) {
       expect(code(() => fromBase64(s))).toBe('bad-encoding');
     }
     for (const s of ['abc', 'zz', '0x00']) expect(code(() => fromHex(s))).toBe('bad-encoding');

@@ -24,11 +24,13 @@ export function createDexieSyncBackend(db: Dexie, t: DexieSyncTables): SyncRowBa
     getRows: (keys) => t.records.bulkGet([...keys]),
     listRows(filter = {}) {
       if (filter.dirty === true) {
-        return t.records
-          .where('dirty')
-          .equals(1)
-          .filter((r) => filter.collection === undefined || r.collection === filter.collection)
-          .toArray();
+        // Without a JS filter Dexie reads with one getAll (a filter forces a cursor).
+        const byIndex = t.records.where('dirty').equals(1);
+        const dirty =
+          filter.collection === undefined
+            ? byIndex
+            : byIndex.filter((r) => r.collection === filter.collection);
+        return (filter.limit === undefined ? dirty : dirty.limit(filter.limit)).toArray();
       }
       if (filter.collection !== undefined) {
         return t.records.where('collection').equals(filter.collection).toArray();

@@ -102,7 +102,26 @@ describe('encrypted local sync store', () => {
     expect((await backend.getState())?.cursor).toBeGreaterThan(0);
     expect(contains(await tables.records.toArray(), CANARY)).toBe(false);
     await a.engine.setBody('memory', 'k2', 'pending');
-    expect((await backend.listRows({ dirty: true })).map((r) => r.id)).toEqual(['k2']);
+    await a.engine.setBody('memory', 'k3', 'pending too');
+    expect((await backend.listRows({ dirty: true })).map((r) => r.id)).toEqual(['k2', 'k3']);
+    expect((await backend.listRows({ dirty: true, limit: 1 })).map((r) => r.id)).toEqual(['k2']);
     db.close();
+  });
+
+  it('lists seen versions without opening a single envelope', async () => {
+    const backend = createMemorySyncBackend();
+    const { keys } = await syncPair(backend);
+    // A store whose keys are gone can still list what it has seen.
+    const keyless = createEncryptedLocalStore(backend, {
+      vaultId: keys.vaultId,
+      collectionKey: () => undefined,
+    });
+    const seen = await keyless.listSeen();
+    expect(seen.map((s) => `${s.collection}/${s.id}`).sort()).toEqual([
+      'conversations/c1',
+      'memory/k1',
+    ]);
+    expect(seen.every((s) => s.seen !== undefined && s.seen.hash.length === 64)).toBe(true);
+    await expect(keyless.listRecords()).rejects.toMatchObject({ code: 'bad-record' });
   });
 });

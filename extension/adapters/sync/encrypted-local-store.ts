@@ -43,7 +43,8 @@ export interface SyncRowBackend {
   getRow(key: string): Promise<SyncRow | undefined>;
   /** Several rows in one read, in the order asked. */
   getRows(keys: readonly string[]): Promise<(SyncRow | undefined)[]>;
-  listRows(filter?: { collection?: string; dirty?: true }): Promise<SyncRow[]>;
+  /** `limit` caps the dirty rows returned (in key order). */
+  listRows(filter?: { collection?: string; dirty?: true; limit?: number }): Promise<SyncRow[]>;
   listOutbox(): Promise<OutboxOp[]>;
   getState(): Promise<SyncState | undefined>;
   write(batch: SyncRowBatch): Promise<void>;
@@ -177,8 +178,17 @@ export function createEncryptedLocalStore(
       const rows = await backend.listRows(collection === undefined ? {} : { collection });
       return Promise.all(rows.map(fromRow));
     },
-    async listDirty() {
-      return Promise.all((await backend.listRows({ dirty: true })).map(fromRow));
+    async listSeen() {
+      // Plain columns only: no envelope is opened.
+      return (await backend.listRows()).map((row) => ({
+        collection: row.collection,
+        id: row.id,
+        seen: row.seen,
+      }));
+    },
+    async listDirty(limit) {
+      const filter = limit === undefined ? {} : { limit };
+      return Promise.all((await backend.listRows({ dirty: true, ...filter })).map(fromRow));
     },
     listOutbox: () => backend.listOutbox(),
     getState: () => backend.getState(),
@@ -204,6 +214,7 @@ export function createMemorySyncBackend(): SyncRowBackend & { rows: Map<string, 
       return [...rows.values()]
         .filter((r) => filter.collection === undefined || r.collection === filter.collection)
         .filter((r) => filter.dirty === undefined || r.dirty === 1)
+        .slice(0, filter.limit)
         .map((r) => structuredClone(r));
     },
     listOutbox: async () => [...outbox.values()].map((o) => structuredClone(o)),

@@ -3,10 +3,10 @@
  * (the `nook` database, schema v2 tables), `storage.session` (relay session + shared status),
  * Web Locks, BroadcastChannel and the page's repos and vault service.
  */
-import { Dexie, type Table } from 'dexie';
+import { Dexie } from 'dexie';
 import { randomBytes, toHex, type Collection } from '../../../shared/crypto';
 import type { SessionReply } from '../../../shared/protocol';
-import type { BridgeCollection, LocalRow } from '../../core/sync-bridge/bridge';
+import type { BridgeCollection } from '../../core/sync-bridge/bridge';
 import { BRIDGE_POLICIES, type BridgedCollection } from '../../core/sync-bridge/collections';
 import type {
   SharedSyncStatus,
@@ -26,9 +26,11 @@ import { createRecordRepo, type BulkRecordRepo } from '../db/record-repo';
 import { createDexieRecordTable } from '../db/record-table';
 import type { NookDb, RecordRow } from '../db/schema';
 import type { KvArea } from '../vault/kv-area';
+import { dexieBridgeCollection } from './dexie-bridge-collection';
 import { createDexieSyncBackend, SYNC_STATE_META_KEY } from './dexie-sync-backend';
 import { createEncryptedLocalStore, type SyncRow } from './encrypted-local-store';
 import { createRelayClient, type SessionStore } from './relay-client';
+import { repoChanges } from './repo-changes';
 import { createWebSocketRelaySocket, type WebSocketLike } from './relay-socket';
 
 const SESSION_KEY = 'nook.relaySession';
@@ -56,6 +58,11 @@ export interface SyncWiringDeps {
   repos: SyncedRepos;
   sessionArea: KvArea;
   fetch?: (input: string, init: RequestInit) => Promise<Response>;
+  /**
+   * `WebSocket` class for the relay's notification socket (the page's
+   * `ledgerSockets.WebSocket`, so it is in the data-flow ledger). Default: the global.
+   */
+  WebSocket?: new (url: string) => WebSocketLike;
 }
 
 /** A SessionStore in storage.session (memory-only; shared by the extension's pages). */
@@ -85,34 +92,6 @@ function locks() {
     holdLock(name: string, fn: () => Promise<void>): void {
       if (webLocks) void webLocks.request(name, fn);
       else void fn();
-    },
-  };
-}
-
-function bridgeCollection(
-  name: BridgedCollection,
-  table: Table<RecordRow, string>,
-  repo: BulkRecordRepo<unknown>,
-): BridgeCollection {
-  return {
-    name,
-    rows: async () =>
-      (await table.toArray()).map((r): LocalRow => ({
-        id: r.id,
-        rev: r.rev,
-        deleted: r.deleted === 1,
-      })),
-    async row(id) {
-      const r = await table.get(id);
-      return r === undefined ? undefined : { id: r.id, rev: r.rev, deleted: r.deleted === 1 };
-    },
-    read: (id) => repo.get(id),
-    write: (id, value) => repo.put(id, value),
-    writeMany: (entries) => repo.putMany(entries),
-    async remove(id) {
-      await repo.delete(id);
-      const row = await table.get(id);
-      return row?.deleted === 1 ? row.rev : undefined;
     },
   };
 }
@@ -200,24 +179,32 @@ export function createSyncWiring(deps: SyncWiringDeps) {
         policies: BRIDGE_POLICIES,
         onRemoteApplied: hooks.onRemoteApplied,
       });
-      const socket =
-        typeof WebSocket === 'function'
-          ? createWebSocketRelaySocket({
-              url: client.wsUrl,
-              getToken: () => client.accessToken(),
-              WebSocket: WebSocket as unknown as new (url: string) => WebSocketLike,
-            })
-          : undefined;
+      const WS =
+        deps.WebSocket ??
+        (typeof WebSocket === 'function'
+          ? (WebSocket as unknown as new (url: string) => WebSocketLike)
+          : undefined);
+      const socket = WS
+        ? createWebSocketRelaySocket({
+            url: client.wsUrl,
+            getToken: () => client.accessToken(),
+            WebSocket: WS,
+          })
+        : undefined;
       return { engine, socket };
     },
     collections(names) {
       const byName = {
-        conversations: bridgeCollection('conversations', db.conversations, repos.conversations),
-        messages: bridgeCollection('messages', db.messages, repos.messages),
-        settings: bridgeCollection('settings', db.settings, repos.settings),
-        personas: bridgeCollection('personas', db.personas, repos.personas),
-        memory: bridgeCollection('memory', db.memory, repos.memory),
-        secrets: bridgeCollection('secrets', db.secrets, repos.providers),
+        conversations: dexieBridgeCollection(
+          'conversations',
+          db.conversations,
+          repos.conversations,
+        ),
+        messages: dexieBridgeCollection('messages', db.messages, repos.messages),
+        settings: dexieBridgeCollection('settings', db.settings, repos.settings),
+        personas: dexieBridgeCollection('personas', db.personas, repos.personas),
+        memory: dexieBridgeCollection('memory', db.memory, repos.memory),
+        secrets: dexieBridgeCollection('secrets', db.secrets, repos.providers),
       } satisfies Record<BridgedCollection, BridgeCollection>;
       return names.map((n) => byName[n]);
     },
@@ -277,13 +264,8 @@ export function createSyncWiring(deps: SyncWiringDeps) {
         'secrets',
       ]);
       const fn = (parts: Record<string, unknown>) => {
-        for (const part of Object.keys(parts)) {
-          const table = part.split('/')[3];
-          if (part.startsWith(`idb://${db.name}/`) && table !== undefined && tables.has(table)) {
-            listener();
-            return;
-          }
-        }
+        const changes = repoChanges(db.name, tables, parts);
+        if (changes.length > 0) listener(changes);
       };
       Dexie.on.storagemutated.subscribe(fn);
       return () => Dexie.on.storagemutated.unsubscribe(fn);

@@ -3,7 +3,7 @@ import { RelayError } from '../sync/errors';
 import { createFakeRelay } from '../sync/fake-relay';
 import type { RelayTransport } from '../sync/ports';
 import { createTestDevice, fakeSyncKeys } from '../sync/sync-test-kit';
-import { createSyncBridge, WRITE_BATCH, type SyncBridge } from './bridge';
+import { createSyncBridge, MIRROR_BATCH, WRITE_BATCH, type SyncBridge } from './bridge';
 import { createMemoryBridgeCollection, createMemoryMarkStore } from './memory-bridge-collection';
 import { BODY_COLLECTIONS, BRIDGE_POLICIES } from './collections';
 
@@ -189,5 +189,76 @@ describe('sync bridge', () => {
     expect(b.messages.writes).toEqual([WRITE_BATCH, WRITE_BATCH, 1, 1]);
     expect(await b.bridge.run()).toMatchObject({ appliedIn: 0, mirroredOut: 0 });
     expect(await b.store.listDirty()).toEqual([]);
+  });
+
+  it('local changes go to the engine a page per write; a damaged record is skipped alone', async () => {
+    const { relay } = setup();
+    const a = createTestDevice(relay, fakeSyncKeys(), 'A2', { policies: BRIDGE_POLICIES });
+    const writes: number[] = [];
+    const messages = createMemoryBridgeCollection('messages');
+    const bridge = createSyncBridge({
+      engine: {
+        ...a.engine,
+        writeMany: (collection, changes) => {
+          writes.push(changes.length);
+          return a.engine.writeMany(collection, changes);
+        },
+      },
+      collections: [messages],
+      marks: createMemoryMarkStore(),
+    });
+    const n = MIRROR_BATCH + 2;
+    for (let i = 0; i < n; i++) await messages.write(`m${i}`, { id: `m${i}`, text: `t${i}` });
+    messages.damaged.add('m1');
+    expect(await bridge.run()).toMatchObject({ mirroredOut: n - 1, skipped: 1 });
+    expect(writes).toEqual([MIRROR_BATCH - 1, 2]);
+    expect((await a.engine.list('messages')).map((r) => r.id)).not.toContain('m1');
+    // Marked as seen: neither re-read into the engine nor counted again.
+    expect(await bridge.run()).toMatchObject({ mirroredOut: 0, skipped: 0 });
+  });
+
+  it("with localChanges 'noted', a pass reads only the rows reported changed", async () => {
+    const { relay } = setup();
+    const a = createTestDevice(relay, fakeSyncKeys(), 'A3', { policies: BRIDGE_POLICIES });
+    const notes = createMemoryBridgeCollection('conversations');
+    const reads = { all: 0, some: [] as string[][] };
+    const bridge = createSyncBridge({
+      engine: a.engine,
+      collections: [
+        {
+          ...notes,
+          rows: () => ((reads.all += 1), notes.rows()),
+          rowsOf: (ids) => (reads.some.push([...ids]), notes.rowsOf!(ids)),
+        },
+      ],
+      marks: createMemoryMarkStore(),
+      localChanges: 'noted',
+    });
+    await notes.write('c1', { id: 'c1', title: 'one' });
+    await bridge.run(); // the first pass compares every row (both ways)
+    expect(reads.all).toBe(2);
+    // An idle poll reads nothing.
+    expect(await bridge.run()).toMatchObject({ mirroredOut: 0 });
+    expect(reads).toEqual({ all: 2, some: [] });
+    // A reported write is read alone and mirrored.
+    await notes.write('c2', { id: 'c2', title: 'two' });
+    bridge.noteLocal('conversations', ['c2']);
+    expect(await bridge.run()).toMatchObject({ mirroredOut: 1 });
+    expect(reads).toEqual({ all: 2, some: [['c2']] });
+    // An unreported write waits for a rescan; "unknown which" rescans the collection.
+    await notes.write('c3', { id: 'c3', title: 'three' });
+    expect(await bridge.run()).toMatchObject({ mirroredOut: 0 });
+    bridge.rescanLocal();
+    expect(await bridge.run()).toMatchObject({ mirroredOut: 1 });
+    await notes.write('c4', { id: 'c4', title: 'four' });
+    bridge.noteLocal('conversations', undefined);
+    expect(await bridge.run()).toMatchObject({ mirroredOut: 1 });
+    expect(reads.all).toBe(4);
+    expect((await a.engine.list('conversations')).map((r) => r.id).sort()).toEqual([
+      'c1',
+      'c2',
+      'c3',
+      'c4',
+    ]);
   });
 });

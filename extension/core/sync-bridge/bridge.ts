@@ -10,11 +10,17 @@
  *
  * Reconciling (instead of decorating `RecordRepo.put`) means writes made in any extension
  * page are picked up by the one page that runs sync, and a crash between the steps loses
- * nothing: an unmarked revision is simply mirrored again next pass.
+ * nothing: an unmarked revision is simply mirrored again next pass. With `localChanges:
+ * 'noted'`, step 1 reads only the rows reported through `noteLocal` (plus every row on the
+ * first pass, after a failure, and on `rescanLocal`), so an idle poll reads nothing.
+ * Steps 1 and 3 live in bridge-out.ts and bridge-in.ts.
  */
 import type { SyncEngine } from '../sync/sync-engine';
-import type { JsonValue } from '../sync/sync-doc';
-import { canonicalJson, changedFields, toJsonObject, withoutNullFields } from './json-diff';
+import { applyAll, applyNoted } from './bridge-in';
+import { mirrorOut } from './bridge-out';
+
+export { WRITE_BATCH } from './bridge-in';
+export { MIRROR_BATCH } from './bridge-out';
 
 /** One repo row as the bridge needs it: ids and revisions plain, value decrypted on demand. */
 export interface LocalRow {
@@ -31,8 +37,12 @@ export interface BridgeCollection {
   rows(): Promise<LocalRow[]>;
   /** One row (no decryption), or undefined when the repo never had it. */
   row(id: string): Promise<LocalRow | undefined>;
+  /** Several rows in one read, in the order asked (no decryption); else `row` per id. */
+  rowsOf?(ids: readonly string[]): Promise<(LocalRow | undefined)[]>;
   /** Decrypts one live record; throws when it cannot be read (it is then skipped). */
   read(id: string): Promise<unknown>;
+  /** Decrypts several live records (one read, opened concurrently); else `read` per id. */
+  readMany?(ids: readonly string[]): Promise<ReadResult[]>;
   /** Writes a value; returns the new revision. */
   write(id: string, value: unknown): Promise<number>;
   /** Writes several values in one transaction (distinct ids); returns their new revisions. */
@@ -40,6 +50,9 @@ export interface BridgeCollection {
   /** Deletes; returns the tombstone's revision, or undefined if nothing was there. */
   remove(id: string): Promise<number | undefined>;
 }
+
+/** One record of {@link BridgeCollection.readMany}: its value, or unreadable (skipped). */
+export type ReadResult = { ok: true; value: unknown } | { ok: false };
 
 /** Remembers, per record, the repo revision last mirrored to or from the engine. */
 export interface MarkStore {
@@ -56,11 +69,17 @@ export interface BridgeReport {
 
 /** Options of {@link createSyncBridge}. */
 export interface SyncBridgeOptions {
-  engine: Pick<SyncEngine, 'setFields' | 'setBody' | 'remove' | 'read' | 'list' | 'sync'>;
+  engine: Pick<SyncEngine, 'writeMany' | 'read' | 'readMany' | 'list' | 'sync'>;
   collections: readonly BridgeCollection[];
   /** Collections mirrored as whole bodies (keep-both memory) instead of LWW fields. */
   bodyCollections?: ReadonlySet<string>;
   marks: MarkStore;
+  /**
+   * 'scan' (default): step 1 compares every repo row each pass. 'noted': only rows reported
+   * through `noteLocal`, plus a full scan on the first pass, after a failed step 1 and after
+   * `rescanLocal()` (the caller must report every repo write, or rescan now and then).
+   */
+  localChanges?: 'scan' | 'noted';
 }
 
 /** The bridge. */
@@ -76,39 +95,10 @@ export interface SyncBridge {
   run(): Promise<BridgeReport>;
   /** Wire to the engine's `onRemoteApplied`: the record changed because of the relay. */
   noteRemote(collection: string, id: string): void;
-}
-
-const markKey = (collection: string, id: string) => `${collection}/${id}`;
-
-/** Relay values written to a repo per transaction (a first sync brings thousands). */
-export const WRITE_BATCH = 500;
-
-/** Relay values waiting to be written to one collection; `flush` records their marks. */
-function writeBatch(c: BridgeCollection, marks: Record<string, number>) {
-  const entries: { id: string; value: JsonValue }[] = [];
-  const flush = async () => {
-    if (entries.length === 0) return;
-    const batch = entries.splice(0);
-    const revs = await c.writeMany(batch);
-    batch.forEach((e, i) => {
-      const rev = revs[i];
-      if (rev !== undefined) marks[markKey(c.name, e.id)] = rev;
-    });
-  };
-  return {
-    flush,
-    async add(id: string, value: JsonValue) {
-      entries.push({ id, value });
-      if (entries.length >= WRITE_BATCH) await flush();
-    },
-  };
-}
-type WriteBatch = ReturnType<typeof writeBatch>;
-
-/** A value carrying an `id` field gets its record's id (a keep-both copy has a new one). */
-function withId(value: JsonValue, id: string): JsonValue {
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) return value;
-  return Object.hasOwn(value, 'id') ? { ...value, id } : value;
+  /** A repo write happened to `ids` of `collection` (undefined: unknown which). */
+  noteLocal(collection: string, ids: readonly string[] | undefined): void;
+  /** The next step 1 compares every repo row again (a safety net for unreported writes). */
+  rescanLocal(): void;
 }
 
 /**
@@ -122,118 +112,20 @@ export function createSyncBridge(o: SyncBridgeOptions): SyncBridge {
   // Until one complete comparison succeeded, the noted ids are not the whole story.
   let full = true;
   const noted = new Map<string, Set<string>>();
+  // Step 1 likewise: a full scan until one succeeded, then only reported rows ('noted').
+  let fullLocal = true;
+  const notedLocal = new Map<string, Set<string> | 'all'>();
 
-  async function pushCollection(c: BridgeCollection, marks: Record<string, number>) {
-    let n = 0;
-    for (const row of await c.rows()) {
-      const key = markKey(c.name, row.id);
-      if (marks[key] === row.rev) continue;
-      if (row.deleted) {
-        // Only records the engine knows (or may know) need a tombstone.
-        if (marks[key] !== undefined || (await o.engine.read(c.name, row.id)) !== undefined) {
-          await o.engine.remove(c.name, row.id);
-          n++;
-        }
-        marks[key] = row.rev;
-        continue;
-      }
-      let value: Record<string, JsonValue>;
-      try {
-        value = toJsonObject(await c.read(row.id));
-      } catch {
-        // A damaged or non-object record stays local; it is never uploaded.
-        skipped++;
-        marks[key] = row.rev;
-        continue;
-      }
-      const current = await o.engine.read(c.name, row.id);
-      if (o.bodyCollections?.has(c.name) === true) {
-        if (current === undefined || canonicalJson(current.value) !== canonicalJson(value)) {
-          await o.engine.setBody(c.name, row.id, value);
-          n++;
-        }
-        marks[key] = row.rev;
-        continue;
-      }
-      const fields = changedFields(current?.value, value);
-      if (Object.keys(fields).length > 0) {
-        await o.engine.setFields(c.name, row.id, fields);
-        n++;
-      }
-      marks[key] = row.rev;
-    }
-    return n;
-  }
-
-  /**
-   * Brings one repo record in line with the engine's value (undefined: deleted/absent).
-   * Writes go to `batch` (their marks are set when it is flushed); deletes happen at once.
-   */
-  async function applyOne(
-    c: BridgeCollection,
-    id: string,
-    local: LocalRow | undefined,
-    remote: JsonValue | undefined,
-    marks: Record<string, number>,
-    batch: WriteBatch,
-  ): Promise<number> {
-    const key = markKey(c.name, id);
-    if (remote === undefined) {
-      // A live, already-mirrored local row the engine no longer has was deleted remotely.
-      if (local === undefined || local.deleted || marks[key] !== local.rev) return 0;
-      const rev = await c.remove(id);
-      if (rev !== undefined) marks[key] = rev;
-      return 1;
-    }
-    const value = withId(withoutNullFields(remote), id);
-    // A local change not mirrored yet, or a local delete: the next push handles it.
-    if (local !== undefined && (local.deleted || marks[key] !== local.rev)) return 0;
-    if (local !== undefined) {
-      let same: boolean;
-      try {
-        same = canonicalJson(toJsonObject(await c.read(id))) === canonicalJson(value);
-      } catch {
-        same = false; // An unreadable local row is replaced by the remote value.
-      }
-      if (same) return 0;
-    }
-    await batch.add(id, value);
-    return 1;
-  }
-
-  async function applyAll(c: BridgeCollection, marks: Record<string, number>) {
-    let n = 0;
-    const rows = new Map((await c.rows()).map((r) => [r.id, r]));
-    const remote = new Map((await o.engine.list(c.name)).map((r) => [r.id, r.value]));
-    const batch = writeBatch(c, marks);
-    for (const [id, value] of remote) {
-      n += await applyOne(c, id, rows.get(id), value, marks, batch);
-    }
-    for (const id of rows.keys()) {
-      if (!remote.has(id)) n += await applyOne(c, id, rows.get(id), undefined, marks, batch);
-    }
-    await batch.flush();
-    return n;
-  }
-
-  async function applyNoted(c: BridgeCollection, marks: Record<string, number>) {
-    const ids = noted.get(c.name);
-    if (ids === undefined) return 0;
-    let n = 0;
-    const batch = writeBatch(c, marks);
-    for (const id of [...ids]) {
-      const local = await c.row(id);
-      // Edited here since the last mirror: kept noted until the next push mirrored it.
-      if (local !== undefined && !local.deleted && marks[markKey(c.name, id)] !== local.rev) {
-        continue;
-      }
-      const remote = await o.engine.read(c.name, id);
-      n += await applyOne(c, id, local, remote?.value, marks, batch);
-      // A failed flush fails the pass, and the next one compares everything again.
-      ids.delete(id);
-    }
-    await batch.flush();
-    return n;
+  /** The repo rows step 1 must look at: every row, or just the reported ones. */
+  async function rowsToMirror(c: BridgeCollection, everything: boolean) {
+    const reported = notedLocal.get(c.name);
+    // Taken before reading: a write reported meanwhile is looked at again next pass.
+    notedLocal.delete(c.name);
+    if (everything || reported === 'all') return c.rows();
+    if (reported === undefined) return [];
+    const ids = [...reported];
+    const rows = c.rowsOf ? await c.rowsOf(ids) : await Promise.all(ids.map((id) => c.row(id)));
+    return rows.flatMap((r) => r ?? []);
   }
 
   async function withMarks<T>(fn: (marks: Record<string, number>) => Promise<T>): Promise<T> {
@@ -248,16 +140,35 @@ export function createSyncBridge(o: SyncBridgeOptions): SyncBridge {
 
   const pushLocal = () =>
     withMarks(async (marks) => {
+      const everything = fullLocal || o.localChanges !== 'noted';
+      fullLocal = false;
+      const ctx = {
+        engine: o.engine,
+        bodyCollections: o.bodyCollections,
+        marks,
+        skip: () => void (skipped += 1),
+      };
       let n = 0;
-      for (const c of o.collections) n += await pushCollection(c, marks);
+      try {
+        for (const c of o.collections)
+          n += await mirrorOut(ctx, c, await rowsToMirror(c, everything));
+      } catch (e) {
+        fullLocal = true;
+        throw e;
+      }
       return n;
     });
   const applyRemote = () =>
     withMarks(async (marks) => {
       const everything = full;
+      const ctx = { engine: o.engine, marks };
       let n = 0;
       for (const c of o.collections) {
-        n += everything ? await applyAll(c, marks) : await applyNoted(c, marks);
+        if (everything) n += await applyAll(ctx, c);
+        else {
+          const ids = noted.get(c.name);
+          if (ids !== undefined) n += await applyNoted(ctx, c, ids);
+        }
       }
       if (everything) {
         full = false;
@@ -300,6 +211,21 @@ export function createSyncBridge(o: SyncBridgeOptions): SyncBridge {
       let ids = noted.get(collection);
       if (ids === undefined) noted.set(collection, (ids = new Set()));
       ids.add(id);
+    },
+    noteLocal(collection, ids) {
+      if (!o.collections.some((c) => c.name === collection)) return; // not mirrored
+      const known = notedLocal.get(collection);
+      if (known === 'all') return;
+      if (ids === undefined) {
+        notedLocal.set(collection, 'all');
+        return;
+      }
+      const set = known ?? new Set<string>();
+      for (const id of ids) set.add(id);
+      notedLocal.set(collection, set);
+    },
+    rescanLocal() {
+      fullLocal = true;
     },
   };
 }

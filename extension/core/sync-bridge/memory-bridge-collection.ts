@@ -21,6 +21,19 @@ export function createMemoryBridgeCollection(name: string) {
       const r = rows.get(id);
       return r === undefined ? undefined : { id: r.id, rev: r.rev, deleted: r.deleted };
     },
+    async rowsOf(ids) {
+      return Promise.all(ids.map((id) => collection.row(id)));
+    },
+    async readMany(ids) {
+      return Promise.all(
+        ids.map((id) =>
+          collection.read(id).then(
+            (value) => ({ ok: true as const, value }),
+            () => ({ ok: false as const }),
+          ),
+        ),
+      );
+    },
     async read(id) {
       const row = rows.get(id);
       if (row === undefined || row.deleted) throw new Error('not-found');

@@ -101,10 +101,16 @@ export interface SyncServicePorts {
     post(message: SyncNudge): void;
     subscribe(listener: (m: SyncNudge) => void): () => void;
   };
-  /** Called when local records change (any page); returns an unsubscribe. */
-  onLocalChange(listener: () => void): () => void;
+  /** Called when local records change (any page), with what changed; returns an unsubscribe. */
+  onLocalChange(listener: (changes: readonly RepoChange[]) => void): () => void;
   newDeviceId(): string;
   now(): number;
+}
+
+/** Records of one synced collection written by some page (`ids` undefined: unknown which). */
+export interface RepoChange {
+  collection: string;
+  ids: string[] | undefined;
 }
 
 /** Nudges between pages. */

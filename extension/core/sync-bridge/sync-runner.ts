@@ -15,8 +15,13 @@ import { SYNC_NUDGE, type SyncServicePorts } from './ports';
 
 /** The lock that elects the page running sync. */
 export const LEADER_LOCK = 'nook-sync-leader';
-/** How often the leader syncs without any nudge (catches writes no event reported). */
+/**
+ * How often the leader syncs without any nudge (the relay may have changes the socket did
+ * not announce). A poll reads only the repo rows reported changed since the last pass.
+ */
 export const POLL_MS = 20_000;
+/** Every this many polls (5 min), every repo row is compared again: catches unreported writes. */
+export const RESCAN_EVERY_POLLS = 15;
 const SIGNED_OUT = 'The relay session ended. Enter your passphrase to reconnect.';
 /** Local writes within this window are mirrored in one pass. */
 const DEBOUNCE_MS = 300;
@@ -95,6 +100,7 @@ export function createSyncRunner(
       collections: ports.collections(bridgedCollections(config.syncSecrets)),
       bodyCollections: BODY_COLLECTIONS,
       marks: ports.marks,
+      localChanges: 'noted',
     });
     ref.bridge = theBridge;
     let timer: unknown;
@@ -132,14 +138,20 @@ export function createSyncRunner(
         });
       }, DEBOUNCE_MS);
     };
+    let polls = 0;
     const tick = () => {
       if (done) return;
+      if (polls > 0 && polls % RESCAN_EVERY_POLLS === 0) theBridge.rescanLocal();
+      polls += 1;
       kick();
       poll = timers.setTimeout(tick, POLL_MS);
     };
 
     const offs = [
-      ports.onLocalChange(kick),
+      ports.onLocalChange((changes) => {
+        for (const ch of changes) theBridge.noteLocal(ch.collection, ch.ids);
+        kick();
+      }),
       ports.channel.subscribe((m) => m === SYNC_NUDGE.syncNow && kick()),
       socket?.onNotify(kick),
       socket?.onStatusChange((s) => s === 'online' && kick()),

@@ -1,23 +1,18 @@
 /**
  * The sync actions of Options → Sync and of the first-run "Link to an existing Nook":
  * create a relay account for this vault, link a fresh browser to an existing one, reconnect,
- * devices, disconnect, delete. The relay account id IS the vault id (both random 128-bit hex):
- * a new browser needs it before login, because the vault id salts the key derivation.
+ * devices, disconnect, delete (linking itself: link-browser.ts). The relay account id IS the
+ * vault id (both random 128-bit hex): a new browser needs it before login, because the vault
+ * id salts the key derivation.
  *
  * What the relay receives: `authKey` (HKDF output of passphrase + Secret Key), the KDF
  * parameters and salt, and as "wrapped AK" the vault header (AK wrapped by KEK and by the
  * Recovery Key: opaque without passphrase + Secret Key, or the Recovery Key).
  */
 import {
-  deriveAuthKey,
-  deriveMuk,
-  fromBase64,
   isCryptoError,
-  parseSecretKey,
-  parseVaultHeader,
   toBase64,
   unlockVault,
-  utf8Decode,
   utf8Encode,
   wipe,
   type VaultHeader,
@@ -25,6 +20,7 @@ import {
 import type { DeviceView } from '../../../shared/protocol';
 import { RelayError } from '../sync/errors';
 import { SyncServiceError } from './errors';
+import { ACCOUNT_ID, DEFAULT_DEVICE_NAME, linkBrowser, type LinkInput } from './link-browser';
 import { lockedRelayClient } from './locked-client';
 import {
   SYNC_NUDGE,
@@ -47,9 +43,6 @@ export interface SyncStatus {
   error: string | undefined;
   running: boolean;
 }
-
-const ACCOUNT_ID = /^[0-9a-f]{32}$/;
-const DEFAULT_DEVICE_NAME = 'Nook browser';
 
 /** Creates the sync service (one per page). */
 export function createSyncService(ports: SyncServicePorts) {
@@ -170,74 +163,8 @@ export function createSyncService(ports: SyncServicePorts) {
      * Links a browser with no vault to an existing relay account: downloads the vault header,
      * derives with passphrase + Secret Key, and adopts the vault (which unlocks it).
      */
-    async linkBrowser(input: {
-      relayUrl: string;
-      accountId: string;
-      passphrase: string;
-      secretKey: string;
-      deviceName?: string;
-    }) {
-      if ((await ports.vault.header()) !== undefined) throw new SyncServiceError('vault-exists');
-      const accountId = input.accountId.trim().toLowerCase();
-      if (!ACCOUNT_ID.test(accountId)) throw new SyncServiceError('bad-account');
-      let sk: Uint8Array;
-      try {
-        sk = parseSecretKey(input.secretKey.trim());
-      } catch (cause) {
-        throw new SyncServiceError('bad-secret-key', { cause });
-      }
-      const relayUrl = input.relayUrl.trim();
-      const c = client(relayUrl);
-      // Nothing is pinned on a fresh browser: the floor is checked, the answer is pinned.
-      const offered = await c.preloginFresh(accountId);
-      const muk = await deriveMuk(
-        input.passphrase,
-        sk,
-        accountId,
-        fromBase64(offered.salt),
-        offered.kdf,
-      );
-      wipe(sk);
-      const authKey = toBase64(await deriveAuthKey(muk));
-      wipe(muk);
-      const config: SyncConfig = {
-        relayUrl,
-        accountId,
-        deviceId: ports.newDeviceId(),
-        deviceName: input.deviceName ?? DEFAULT_DEVICE_NAME,
-        syncSecrets: false,
-      };
-      let reply;
-      try {
-        reply = await c.login(
-          { accountId, authKey, device: { id: config.deviceId, name: config.deviceName } },
-          offered,
-        );
-      } catch (e) {
-        if (e instanceof Error && 'code' in e && e.code === 'unauthorized') {
-          throw new SyncServiceError('bad-account', { cause: e });
-        }
-        throw e;
-      }
-      let header: VaultHeader;
-      try {
-        header = parseVaultHeader(JSON.parse(utf8Decode(fromBase64(reply.wrappedAccountKey))));
-      } catch (cause) {
-        throw new SyncServiceError('bad-header', { cause });
-      }
-      // The header must belong to this account and to the parameters we derived with.
-      if (
-        header.vaultId !== accountId ||
-        header.salt !== offered.salt ||
-        JSON.stringify(header.kdf) !== JSON.stringify(offered.kdf)
-      ) {
-        throw new SyncServiceError('bad-header');
-      }
-      if (!(await ports.vault.adopt(header, input.secretKey.trim(), input.passphrase))) {
-        throw new SyncServiceError('wrong-passphrase');
-      }
-      await ports.resetLocal();
-      await ports.config.save(config);
+    async linkBrowser(input: LinkInput) {
+      await linkBrowser(ports, client, input);
       nudge(SYNC_NUDGE.configChanged);
     },
 

@@ -4,10 +4,33 @@
  */
 import { RelayError, SyncError } from './errors';
 import { buildManifest, checkManifest, verifyManifest } from './manifest';
+import type { LocalRecordStore } from './ports';
 import { saveState, type PassContext } from './sync-pass';
 
+/**
+ * `store`, counting the commits that carry records (anything that may change what this device
+ * holds), for {@link PassContext.recordCommits}.
+ */
+export function countingStore(store: LocalRecordStore) {
+  let commits = 0;
+  const counted: LocalRecordStore = {
+    getRecord: (collection, id) => store.getRecord(collection, id),
+    getRecords: (keys) => store.getRecords(keys),
+    listRecords: (collection) => store.listRecords(collection),
+    listSeen: () => store.listSeen(),
+    listDirty: (limit) => store.listDirty(limit),
+    listOutbox: () => store.listOutbox(),
+    getState: () => store.getState(),
+    commit(change) {
+      if ((change.records?.length ?? 0) > 0) commits += 1;
+      return store.commit(change);
+    },
+  };
+  return { store: counted, commits: () => commits };
+}
+
 async function seenLookup(ctx: PassContext) {
-  const all = await ctx.store.listRecords();
+  const all = await ctx.store.listSeen();
   const map = new Map(all.map((r) => [`${r.collection}\u0000${r.id}`, r]));
   return {
     all,
@@ -26,6 +49,20 @@ export async function checkRemoteManifest(ctx: PassContext): Promise<number> {
     }
     return 0;
   }
+  const memo = ctx.manifestMemo.last;
+  if (
+    memo !== undefined &&
+    memo.blob === reply.blob &&
+    memo.counter === reply.counter &&
+    memo.counter === ctx.state.manifestCounter &&
+    memo.cursor === ctx.state.cursor &&
+    memo.recordCommits === ctx.recordCommits()
+  ) {
+    return memo.counter;
+  }
+  ctx.manifestMemo.last = undefined;
+  // Read before the check: a commit made meanwhile makes the next pass check again.
+  const commitsBefore = ctx.recordCommits();
   const m = await verifyManifest(reply, ctx.keys.vaultId, ctx.keys.manifestKey);
   const { seen } = await seenLookup(ctx);
   checkManifest(m, {
@@ -37,6 +74,12 @@ export async function checkRemoteManifest(ctx: PassContext): Promise<number> {
   });
   ctx.state.manifestCounter = m.counter;
   await ctx.store.commit({ state: saveState(ctx) });
+  ctx.manifestMemo.last = {
+    blob: reply.blob,
+    counter: m.counter,
+    cursor: ctx.state.cursor,
+    recordCommits: commitsBefore,
+  };
   return m.counter;
 }
 
@@ -47,6 +90,7 @@ export async function checkRemoteManifest(ctx: PassContext): Promise<number> {
 export async function uploadManifest(ctx: PassContext): Promise<boolean> {
   for (let attempt = 0; attempt < 2; attempt++) {
     const current = await checkRemoteManifest(ctx);
+    const commitsBefore = ctx.recordCommits();
     const { all } = await seenLookup(ctx);
     const entries = all.flatMap((r) =>
       r.seen === undefined ? [] : [{ collection: r.collection, id: r.id, ...r.seen }],
@@ -68,6 +112,13 @@ export async function uploadManifest(ctx: PassContext): Promise<boolean> {
       await ctx.transport.putManifest(body);
       ctx.state.manifestCounter = counter;
       await ctx.store.commit({ state: saveState(ctx) });
+      // Our own manifest lists exactly what we hold: checking it next pass would pass.
+      ctx.manifestMemo.last = {
+        blob: body.blob,
+        counter,
+        cursor: ctx.state.cursor,
+        recordCommits: commitsBefore,
+      };
       return true;
     } catch (e) {
       // Another device uploaded first; theirs is as good. Try once more with a fresh counter.

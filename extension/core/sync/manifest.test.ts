@@ -1,6 +1,20 @@
 import { describe, expect, it } from 'vitest';
-import { fromBase64, randomBytes, toBase64, utf8Decode, utf8Encode } from '../../../shared/crypto';
-import { buildManifest, checkManifest, verifyManifest, type ManifestEntry } from './manifest';
+import {
+  concatBytes,
+  fromBase64,
+  randomBytes,
+  toBase64,
+  utf8Decode,
+  utf8Encode,
+} from '../../../shared/crypto';
+import {
+  buildManifest,
+  checkManifest,
+  manifestRoot,
+  sha256Hex,
+  verifyManifest,
+  type ManifestEntry,
+} from './manifest';
 import { deriveManifestKey } from './sync-keys';
 
 const entries: ManifestEntry[] = [
@@ -32,7 +46,49 @@ const ctx = (list: ManifestEntry[], over: object = {}) => ({
   ...over,
 });
 
+/** The root's encoding spelled out field by field (the format other clients rely on). */
+async function referenceRoot(entries: ManifestEntry[]): Promise<string> {
+  const field = (x: string) => {
+    const b = utf8Encode(x);
+    const len = new Uint8Array(4);
+    new DataView(len.buffer).setUint32(0, b.length, false);
+    return concatBytes(len, b);
+  };
+  const key = (e: ManifestEntry) => `${e.collection}\u0000${e.id}`;
+  const sorted = [...entries].sort((a, b) => (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0));
+  const parts = sorted.map((e) =>
+    concatBytes(
+      field(e.collection),
+      field(e.id),
+      field(String(e.revision)),
+      Uint8Array.of(e.deleted ? 1 : 0),
+      field(e.hash),
+    ),
+  );
+  return sha256Hex(concatBytes(field('nook/manifest/v1'), ...parts));
+}
+
 describe('manifest', () => {
+  it('the root is the length-prefixed encoding of the sorted entries', async () => {
+    const entries: ManifestEntry[] = [
+      { collection: 'messages', id: 'z\u00e9\u{1F600}', revision: 12, deleted: false, hash: 'ab' },
+      { collection: 'memory', id: 'a', revision: 1, deleted: true, hash: '' },
+      ...Array.from({ length: 50 }, (_, i) => ({
+        collection: `c${i % 3}`,
+        id: `id${i}`,
+        revision: i * 7919,
+        deleted: i % 2 === 0,
+        hash: 'f'.repeat(i),
+      })),
+    ];
+    expect(await manifestRoot(entries)).toBe(await referenceRoot(entries));
+    expect(await manifestRoot([])).toBe(await referenceRoot([]));
+    // FIPS 180-2 test vector, so the hash under both is the real SHA-256.
+    expect(await sha256Hex(utf8Encode('abc'))).toBe(
+      'ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad',
+    );
+  });
+
   it('round-trips and verifies', async () => {
     const { key, reply } = await signed();
     const m = await verifyManifest(reply, 'v1', key);

@@ -32,8 +32,16 @@ export function createMemoryLocalStore(): LocalRecordStore & {
         .filter((r) => collection === undefined || r.collection === collection)
         .map((r) => structuredClone(r));
     },
-    async listDirty() {
-      return [...records.values()].filter((r) => r.dirty).map((r) => structuredClone(r));
+    async listSeen() {
+      return [...records.values()].map((r) => ({
+        collection: r.collection,
+        id: r.id,
+        seen: r.seen && { ...r.seen },
+      }));
+    },
+    async listDirty(limit) {
+      const dirty = [...records.values()].filter((r) => r.dirty);
+      return dirty.slice(0, limit ?? dirty.length).map((r) => structuredClone(r));
     },
     async listOutbox() {
       return [...outbox.values()].map((o) => structuredClone(o));

@@ -106,6 +106,11 @@ export interface RecordKey {
   id: string;
 }
 
+/** A record's key and seen version ({@link LocalRecordStore.listSeen}). */
+export interface SeenEntry extends RecordKey {
+  seen: SeenVersion | undefined;
+}
+
 /** One atomic write to the local store (a Dexie transaction in the adapter). */
 export interface StoreCommit {
   records?: LocalRecord[];
@@ -122,8 +127,13 @@ export interface LocalRecordStore {
   getRecords(keys: readonly RecordKey[]): Promise<(LocalRecord | undefined)[]>;
   /** Every record (optionally of one collection), tombstones included. */
   listRecords(collection?: string): Promise<LocalRecord[]>;
-  /** Records with `dirty: true`. */
-  listDirty(): Promise<LocalRecord[]>;
+  /**
+   * The seen version of every record (tombstones included), without reading documents: the
+   * manifest steps need only this, and decrypting every record for it would be wasted work.
+   */
+  listSeen(): Promise<SeenEntry[]>;
+  /** Records with `dirty: true` (at most `limit`, in a stable order, when given). */
+  listDirty(limit?: number): Promise<LocalRecord[]>;
   listOutbox(): Promise<OutboxOp[]>;
   getState(): Promise<SyncState | undefined>;
   commit(change: StoreCommit): Promise<void>;

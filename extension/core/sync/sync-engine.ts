@@ -2,15 +2,18 @@
  * The sync engine: local writes (stamped with the device's HLC and queued), and sync passes
  * (pull → push → pull → manifest) driven by the relay's notification socket, with
  * exponential backoff and jitter while the relay is unreachable. Local writes and each merge
- * step take one store lock, so writes stay responsive during a slow pass but never race it. Nothing is lost across failures: writes and sealed ops are
- * persisted before anything is sent.
+ * step take one store lock, so writes stay responsive during a slow pass but never race it.
+ * Nothing is lost across failures: writes and sealed ops are persisted before anything is sent.
+ * Local writes: local-writes.ts; the steps of a pass: sync-pass.ts, sync-push.ts,
+ * manifest-sync.ts.
  */
 import { randomBytes, toBase64Url } from '../../../shared/crypto';
 import { base64Length, DEFAULT_MAX_ENVELOPE_BYTES } from '../../../shared/protocol';
 import { backoffDelay, type BackoffOptions } from './backoff';
 import { RelayError, SyncError } from './errors';
-import { createHlcClock, parseHlc, serializeHlc, type HlcClock } from './hlc';
-import { mergeFields, type SyncConflict } from './merge';
+import { createHlcClock, parseHlc, type HlcClock } from './hlc';
+import { writeLocal, type LocalChange } from './local-writes';
+import type { SyncConflict } from './merge';
 import type {
   LocalRecord,
   LocalRecordStore,
@@ -19,17 +22,12 @@ import type {
   SyncKeys,
   SyncState,
 } from './ports';
-import { checkRemoteManifest, uploadManifest } from './manifest-sync';
-import { pullAll, pushAll, type PassContext, type SyncReport } from './sync-pass';
-import {
-  DEFAULT_POLICIES,
-  docValue,
-  sameJson,
-  type FieldsDoc,
-  type JsonValue,
-  type MergePolicy,
-  type SyncDoc,
-} from './sync-doc';
+import { checkRemoteManifest, countingStore, uploadManifest } from './manifest-sync';
+import { pullAll, type ManifestMemo, type PassContext, type SyncReport } from './sync-pass';
+import { pushAll } from './sync-push';
+import { DEFAULT_POLICIES, docValue, type JsonValue, type MergePolicy } from './sync-doc';
+
+export type { LocalChange } from './local-writes';
 
 /** Options of {@link createSyncEngine}. */
 export interface SyncEngineOptions {
@@ -80,7 +78,14 @@ export interface SyncEngine {
   setBody(collection: string, id: string, body: JsonValue): Promise<void>;
   /** Deletes a record (a tombstone that always wins). */
   remove(collection: string, id: string): Promise<void>;
+  /**
+   * Several writes to one collection (distinct ids) in one commit. A refused change stops
+   * the batch: those before it are kept, then the refusal is thrown.
+   */
+  writeMany(collection: string, changes: readonly LocalChange[]): Promise<void>;
   read(collection: string, id: string): Promise<SyncedValue | undefined>;
+  /** Several records of one collection in one read, in the order asked. */
+  readMany(collection: string, ids: readonly string[]): Promise<(SyncedValue | undefined)[]>;
   list(collection: string): Promise<SyncedValue[]>;
   /** Runs one pass now, retrying unreachable-relay failures with backoff. */
   sync(): Promise<SyncReport>;
@@ -110,6 +115,8 @@ export function createSyncEngine(o: SyncEngineOptions): SyncEngine {
   const sleep = o.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
   const maxAttempts = o.maxAttempts ?? 6;
   const policyOf = (c: string) => (Object.hasOwn(policies, c) ? policies[c] : undefined);
+  const { store, commits: recordCommits } = countingStore(o.store);
+  const manifestMemo: ManifestMemo = {};
 
   let loaded: { state: SyncState; clock: HlcClock } | undefined;
   let loading: Promise<{ state: SyncState; clock: HlcClock }> | undefined;
@@ -139,7 +146,7 @@ export function createSyncEngine(o: SyncEngineOptions): SyncEngine {
   function load() {
     if (loaded !== undefined) return Promise.resolve(loaded);
     loading ??= (async () => {
-      const state = { ...EMPTY_STATE, ...(await o.store.getState()) };
+      const state = { ...EMPTY_STATE, ...(await store.getState()) };
       const last = state.hlc === undefined ? undefined : parseHlc(state.hlc);
       loaded = {
         state,
@@ -152,49 +159,15 @@ export function createSyncEngine(o: SyncEngineOptions): SyncEngine {
     return loading;
   }
 
-  function policyFor(collection: string, kind: SyncDoc['kind']): MergePolicy {
-    const p = policyOf(collection);
-    const ok = p !== undefined && (p === 'lww') === (kind === 'fields');
-    if (!ok) {
-      throw new SyncError('invalid-write', 'This collection does not take that kind of write.', {
-        collection,
-      });
-    }
-    return p;
-  }
-
-  async function write(
-    collection: string,
-    id: string,
-    edit: (rec: LocalRecord, stamp: string) => LocalRecord | undefined,
-  ): Promise<void> {
-    await exclusive(async () => {
-      const { state, clock } = await load();
-      const rec: LocalRecord = (await o.store.getRecord(collection, id)) ?? {
-        collection,
-        id,
-        doc: undefined,
-        deleted: false,
-        dirty: false,
-        localVersion: 0,
-        seen: undefined,
-      };
-      if (rec.deleted) {
-        throw new SyncError('invalid-write', 'A deleted record cannot be written again.', {
-          collection,
-          id,
-        });
-      }
-      const next = edit(rec, serializeHlc(clock.now()));
-      if (next === undefined) return;
-      state.hlc = serializeHlc(clock.peek());
-      await o.store.commit({
-        records: [{ ...next, dirty: true, localVersion: rec.localVersion + 1 }],
-        state: { ...state },
-      });
-    });
-    schedule();
-  }
+  const writer = {
+    store,
+    load,
+    exclusive,
+    policyOf,
+    written: () => schedule(),
+  };
+  const writeOne = (collection: string, change: LocalChange) =>
+    writeLocal(writer, collection, [change]);
 
   function toSynced(r: LocalRecord): SyncedValue | undefined {
     if (r.deleted || r.doc === undefined) return undefined;
@@ -204,7 +177,7 @@ export function createSyncEngine(o: SyncEngineOptions): SyncEngine {
   }
 
   async function readRecords(collection: string): Promise<SyncedValue[]> {
-    const recs = await o.store.listRecords(collection);
+    const recs = await store.listRecords(collection);
     return recs.flatMap((r) => toSynced(r) ?? []);
   }
 
@@ -212,7 +185,7 @@ export function createSyncEngine(o: SyncEngineOptions): SyncEngine {
     const { state, clock } = await load();
     const ctx: PassContext = {
       transport: o.transport,
-      store: o.store,
+      store,
       keys: o.keys,
       device: o.device,
       clock,
@@ -225,6 +198,8 @@ export function createSyncEngine(o: SyncEngineOptions): SyncEngine {
       state,
       report: { pulled: 0, pushed: 0, conflicts: [] },
       atomic: exclusive,
+      manifestMemo,
+      recordCommits,
       ...(o.onRemoteApplied === undefined ? {} : { onRemoteApplied: o.onRemoteApplied }),
     };
     await pullAll(ctx);
@@ -235,7 +210,7 @@ export function createSyncEngine(o: SyncEngineOptions): SyncEngine {
       await uploadManifest(ctx);
     }
     state.lastSyncedAt = now();
-    await o.store.commit({ state: { ...state } });
+    await store.commit({ state: { ...state } });
     for (const c of ctx.report.conflicts) o.onConflict?.(c);
     return ctx.report;
   }
@@ -274,35 +249,18 @@ export function createSyncEngine(o: SyncEngineOptions): SyncEngine {
   }
 
   return {
-    setFields(collection, id, fields) {
-      return write(collection, id, (rec, hlc) => {
-        policyFor(collection, 'fields');
-        const patch: FieldsDoc = { v: 1, kind: 'fields', fields: {} };
-        for (const [k, value] of Object.entries(fields)) patch.fields[k] = { value, hlc };
-        const base: FieldsDoc =
-          rec.doc?.kind === 'fields' ? rec.doc : { v: 1, kind: 'fields', fields: {} };
-        return { ...rec, doc: mergeFields(base, patch) };
-      });
-    },
-    setBody(collection, id, body) {
-      return write(collection, id, (rec, hlc) => {
-        const policy = policyFor(collection, 'body');
-        if (policy === 'immutable' && rec.doc !== undefined) {
-          if (rec.doc.kind === 'body' && sameJson(rec.doc.body, body)) return undefined;
-          throw new SyncError('invalid-write', 'Messages cannot be changed once written.', {
-            collection,
-            id,
-          });
-        }
-        return { ...rec, doc: { v: 1, kind: 'body', body, hlc } };
-      });
-    },
-    remove(collection, id) {
-      return write(collection, id, (rec) => ({ ...rec, doc: undefined, deleted: true }));
-    },
+    setFields: (collection, id, fields) => writeOne(collection, { id, fields }),
+    setBody: (collection, id, body) => writeOne(collection, { id, body }),
+    remove: (collection, id) => writeOne(collection, { id, remove: true }),
+    writeMany: (collection, changes) => writeLocal(writer, collection, changes),
     async read(collection, id) {
-      const rec = await exclusive(() => o.store.getRecord(collection, id));
+      const rec = await exclusive(() => store.getRecord(collection, id));
       return rec === undefined ? undefined : toSynced(rec);
+    },
+    async readMany(collection, ids) {
+      const keys = ids.map((id) => ({ collection, id }));
+      const recs = await exclusive(() => store.getRecords(keys));
+      return recs.map((r) => (r === undefined ? undefined : toSynced(r)));
     },
     list: (collection) => exclusive(() => readRecords(collection)),
     sync: syncWithRetry,
@@ -324,7 +282,7 @@ export function createSyncEngine(o: SyncEngineOptions): SyncEngine {
     },
     async status() {
       const { state } = await load();
-      const pending = (await exclusive(() => o.store.listDirty())).length;
+      const pending = (await exclusive(() => store.listDirty())).length;
       return { lastSyncedAt: state.lastSyncedAt, pending };
     },
     async idle() {
