@@ -4,7 +4,8 @@ import path from 'node:path';
 import type { ElementHandle, Page } from 'puppeteer';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createProviderDouble, type ProviderDouble } from './doubles/provider-double';
-import { CHROME_BUILD, waitFor } from './harness/browser';
+import { patchedBuild } from './harness/chat-extension';
+import { waitFor } from './harness/browser';
 import { chatPage } from './pages/chat-page';
 import { optionsPage } from './pages/options-page';
 import { chromium, type LaunchedExtension } from './pages/targets';
@@ -17,16 +18,6 @@ const KEY = 'sk-e2e-data-7Hq2Lm9xZ4';
 const PASS = 'correct horse battery staple data';
 const PASS2 = 'another good passphrase for data';
 const tid = (id: string) => `[data-testid="${id}"]`;
-
-function patchedBuild(): string {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'nook-data-ext-'));
-  fs.cpSync(CHROME_BUILD, dir, { recursive: true });
-  const file = path.join(dir, 'manifest.json');
-  const manifest = JSON.parse(fs.readFileSync(file, 'utf8')) as { host_permissions: string[] };
-  manifest.host_permissions.push('http://127.0.0.1/*');
-  fs.writeFileSync(file, JSON.stringify(manifest));
-  return dir;
-}
 
 /** The import panel's file input. */
 async function fileInput(page: Page): Promise<ElementHandle<HTMLInputElement>> {
@@ -65,7 +56,7 @@ async function waitForDownload(dir: string, suffix: string): Promise<string> {
 describe('data controls (Chromium, built extension)', () => {
   let double: ProviderDouble;
   let ext: LaunchedExtension;
-  const extDir = patchedBuild();
+  const extDir = patchedBuild('nook-data-ext-');
   const downloads = fs.mkdtempSync(path.join(os.tmpdir(), 'nook-data-dl-'));
   const marker = `okapi${Date.now().toString(36)}`;
   let exported = '';

@@ -7,7 +7,8 @@ import puppeteer, { type Browser, type Page } from 'puppeteer';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { spawnRelay, type RelayProcess } from '../relay/spawn-relay';
 import { createProviderDouble, type ProviderDouble } from './doubles/provider-double';
-import { CHROME_BUILD, CHROMIUM, CHROMIUM_ARGS, waitFor } from './harness/browser';
+import { patchedBuild } from './harness/chat-extension';
+import { CHROMIUM, CHROMIUM_ARGS, waitFor } from './harness/browser';
 import { makeCanary, scanFiles } from './harness/canary';
 import { chatPage, type ChatPage } from './pages/chat-page';
 import { optionsPage } from './pages/options-page';
@@ -29,16 +30,6 @@ const canary = makeCanary('sync');
 interface Profile {
   browser: Browser;
   open(file: string): Promise<Page>;
-}
-
-function patchedBuild(): string {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'nook-sync-ext-'));
-  fs.cpSync(CHROME_BUILD, dir, { recursive: true });
-  const file = path.join(dir, 'manifest.json');
-  const manifest = JSON.parse(fs.readFileSync(file, 'utf8')) as { host_permissions: string[] };
-  manifest.host_permissions.push('http://127.0.0.1/*');
-  fs.writeFileSync(file, JSON.stringify(manifest));
-  return dir;
 }
 
 async function launch(extDir: string, userDataDir: string): Promise<Profile> {
@@ -134,7 +125,7 @@ async function setAutoLock(sync: SyncPage, minutes: string) {
 }
 
 describe('sync between two browsers (Chromium, built extension, real relay)', () => {
-  const extDir = patchedBuild();
+  const extDir = patchedBuild('nook-sync-ext-');
   const dirs = {
     a: fs.mkdtempSync(path.join(os.tmpdir(), 'nook-e2e-sync-a-')),
     b: fs.mkdtempSync(path.join(os.tmpdir(), 'nook-e2e-sync-b-')),

@@ -1,7 +1,7 @@
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import type { ProviderDouble } from '../doubles/provider-double';
+import { grantLoopback } from '../pages/loopback-build';
 import { optionsPage, type ProviderInput } from '../pages/options-page';
 import { CHROME_BUILD, launchWithExtension, type ExtensionBrowser } from './browser';
 
@@ -17,17 +17,11 @@ import { CHROME_BUILD, launchWithExtension, type ExtensionBrowser } from './brow
 export type ChatBrowser = ExtensionBrowser;
 
 /** Copies the build into a fresh temp folder, adding http://127.0.0.1/* to host_permissions. */
-export function patchedBuild(): string {
+export function patchedBuild(prefix = 'nook-chat-ext-'): string {
   if (!fs.existsSync(path.join(CHROME_BUILD, 'manifest.json'))) {
     throw new Error(`No extension build at ${CHROME_BUILD}: run npm run build first.`);
   }
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'nook-chat-ext-'));
-  fs.cpSync(CHROME_BUILD, dir, { recursive: true });
-  const file = path.join(dir, 'manifest.json');
-  const manifest = JSON.parse(fs.readFileSync(file, 'utf8')) as { host_permissions: string[] };
-  manifest.host_permissions.push('http://127.0.0.1/*');
-  fs.writeFileSync(file, JSON.stringify(manifest));
-  return dir;
+  return grantLoopback(CHROME_BUILD, prefix);
 }
 
 /** Launches headless Chromium on the build copy `extDir` with the profile `userDataDir`. */
