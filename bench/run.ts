@@ -11,6 +11,7 @@ import { benchRedaction } from './redaction';
 import { benchRelaySync } from './relay-sync';
 import { benchSandbox } from './sandbox';
 import { benchSync } from './sync';
+import { benchSyncFirstBrowser } from './sync-first-browser';
 import { benchVault } from './vault';
 import { benchVaultBrowser } from './vault-browser';
 
@@ -29,6 +30,11 @@ const benches: Record<string, { title: string; run: () => Promise<BenchResult[]>
   },
   relay: { title: 'Relay sync', run: benchRelaySync },
   sync: { title: 'Sync: first sync into a new browser, idle WebSockets', run: benchSync },
+  'sync-first-browser': {
+    title:
+      'Sync: first sync of 10,000 records into a new browser (headless Chromium, built extension)',
+    run: benchSyncFirstBrowser,
+  },
   sandbox: { title: 'Docker sandbox', run: benchSandbox },
   redaction: { title: 'Redaction', run: benchRedaction },
   data: { title: 'Data controls: export / import of 10,000 messages', run: benchData },
