@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { zipSync } from 'fflate';
 import { describe, expect, it } from 'vitest';
 import {
   createAtomicWriter,
@@ -8,6 +9,7 @@ import {
 import { createDataService } from './data-service';
 import { freshStore, seedVaried, source } from './data-test-kit';
 import { MAX_IMPORT_BYTES } from './errors';
+import { ZIP_DATA_FILE } from './markdown-zip';
 
 async function seeded() {
   const s = await freshStore();
@@ -74,6 +76,34 @@ describe('hostile imports are refused with the store unchanged', () => {
     const s = await seeded();
     const zip = (await s.data.exportAs('markdown')).bytes;
     await refused(zip.slice(0, Math.floor(zip.length / 2)), 'bad-zip');
+  });
+
+  it('a zip bomb, honest or with headers that understate its size', async () => {
+    // 4 × 40 MB of one letter: a few hundred kB compressed, over the cap once inflated.
+    const bomb = new Uint8Array(40 * 1024 * 1024).fill(0x41);
+    const honest = zipSync(
+      {
+        [ZIP_DATA_FILE]: bomb,
+        'conversations/a.md': bomb,
+        'conversations/b.md': bomb,
+        'conversations/c.md': bomb,
+      },
+      { level: 9 },
+    );
+    expect(honest.length).toBeLessThan(1024 * 1024);
+    await refused(honest, 'too-large');
+    // The same zip claiming 100 bytes per entry (local and central headers): the inflater
+    // writes into a buffer of the declared size and never grows it, so nothing big is made
+    // and the cut-off file is refused as damaged.
+    const liar = honest.slice();
+    const view = new DataView(liar.buffer);
+    for (let i = 0; i + 4 <= liar.length; i++) {
+      const sig = view.getUint32(i, true);
+      if (sig === 0x04034b50) view.setUint32(i + 22, 100, true);
+      if (sig === 0x02014b50) view.setUint32(i + 24, 100, true);
+    }
+    const error = await refused(liar, 'not-json');
+    expect(error.message).not.toContain('AAAA');
   });
 
   it('a tampered bundle, a wrong passphrase, and a weakened bundle header', async () => {
