@@ -1,6 +1,7 @@
 import type { HostAccess } from '../core/chat/host-access';
 import { createPersonaStore } from '../core/chat/persona-store';
-import { createProviderRegistry, rowsStamp } from '../core/chat/provider-registry';
+import { createProviderRegistry } from '../core/chat/provider-registry';
+import { rowsStamp } from '../core/records/row-stamp';
 import { createChatController } from '../core/conversations/chat-controller';
 import { createPromptStore } from '../core/background/prompt-store';
 import { createLedgerFetch } from '../core/ledger/ledger-fetch';

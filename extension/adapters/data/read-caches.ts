@@ -1,7 +1,7 @@
-import { rowsStamp } from '../../core/chat/provider-registry';
+import { rowTokens, rowsStamp } from '../../core/records/row-stamp';
 import { SETTINGS_RECORD_ID } from '../../core/models';
 import { createSettingsCache } from '../../core/settings/settings-cache';
-import { createUsageCache, rowTokens } from '../../core/usage/usage-cache';
+import { createUsageCache } from '../../core/usage/usage-cache';
 import type { VaultService } from '../../core/vault/vault-service';
 import type { Repos } from '../db/repos';
 import type { NookDb } from '../db/schema';

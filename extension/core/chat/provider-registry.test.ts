@@ -4,7 +4,8 @@ import { createMemoryRepos } from '../../adapters/db/repos';
 import { customOrigin, needsOriginRule } from './host-access';
 import type { ProviderAdapter, ProviderConfig } from './provider';
 import { createPersonaStore, PersonaError } from './persona-store';
-import { createProviderRegistry, maskKey, rowsStamp } from './provider-registry';
+import { rowsStamp } from '../records/row-stamp';
+import { createProviderRegistry, maskKey } from './provider-registry';
 
 let vault: UnlockedVault;
 beforeAll(async () => {

@@ -47,20 +47,6 @@ export function maskKey(key: string | undefined): string {
   return `${prefix}…${k.slice(-4)}`;
 }
 
-/**
- * The change stamp of stored rows, from their plain fields and the last bytes of each
- * envelope (its authentication tag: every write seals afresh, so a rewrite with an equal
- * revision still changes it). Reveals nothing the rows do not already show.
- */
-export function rowsStamp(
-  rows: readonly { id: string; rev: number; deleted: number; env: Uint8Array }[],
-): string {
-  return rows
-    .map((r) => `${r.id}:${r.rev}:${r.deleted}:${[...r.env.subarray(-8)].join('.')}`)
-    .sort()
-    .join('|');
-}
-
 /** Creates the registry; call `load()` after every unlock and `reset()` on lock. */
 export function createProviderRegistry(deps: ProviderRegistryDeps) {
   const now = deps.now ?? Date.now;

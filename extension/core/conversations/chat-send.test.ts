@@ -3,7 +3,8 @@ import { createVault, KDF_FLOOR, type UnlockedVault } from '../../../shared/cryp
 import { createMemoryRepos } from '../../adapters/db/repos';
 import type { ChatRequest, ProviderAdapter, ProviderConfig } from '../chat/provider';
 import { ProviderError } from '../chat/provider-error';
-import { createProviderRegistry, rowsStamp } from '../chat/provider-registry';
+import { createProviderRegistry } from '../chat/provider-registry';
+import { rowsStamp } from '../records/row-stamp';
 import type { Conversation, Message, PageAttachment } from '../models';
 import type { RecordRepo } from '../records/record-repo-port';
 import { createChatController } from './chat-controller';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { createMemoryRepos, createRepos } from '../../adapters/db/repos';
-import { rowsStamp } from '../chat/provider-registry';
+import { rowsStamp } from '../records/row-stamp';
 import { DEFAULT_SETTINGS, SETTINGS_RECORD_ID, type AppSettings } from '../models';
 import type { RecordRepo } from '../records/record-repo-port';
 import { testVault } from '../tools/test-kit';

@@ -6,7 +6,8 @@
  * wrote it. Forgotten on lock. Platform-free: the stamp reader and key probe are injected.
  */
 import type { AppSettings } from '../models';
-import { RecordError, type RecordRepo } from '../records/record-repo-port';
+import { createKeyEpoch } from '../records/key-epoch';
+import type { RecordRepo } from '../records/record-repo-port';
 import { loadSettings } from './settings';
 
 export interface SettingsCacheDeps {
@@ -31,41 +32,22 @@ const copy = (r: LoadedSettings): LoadedSettings => ({
 /** Creates the cache; `get()` wherever settings are read per message, `reset()` on lock. */
 export function createSettingsCache(deps: SettingsCacheDeps) {
   let held: { stamp: string; result: LoadedSettings } | undefined;
-  let heldKeys: object | undefined;
-  let epoch = 0;
-
-  function reset(): void {
-    held = undefined;
-    heldKeys = undefined;
-    epoch += 1;
-  }
-
-  function checkKeys(): void {
-    const keys = deps.keys();
-    if (keys === undefined) {
-      reset();
-      throw new RecordError('locked');
-    }
-    if (keys !== heldKeys) {
-      reset();
-      heldKeys = keys;
-    }
-  }
+  const guard = createKeyEpoch(deps.keys, () => (held = undefined));
 
   const api = {
     /** Like `loadSettings`: defaults filled in, a damaged record read as the defaults. */
     async load(): Promise<LoadedSettings> {
       for (;;) {
-        checkKeys();
-        const start = epoch;
+        guard.check();
+        const start = guard.epoch();
         // Stamp first: a write landing between the two reads makes the next call re-read.
         const stamp = await deps.changeStamp().catch(() => undefined);
-        checkKeys();
-        if (epoch !== start) continue;
+        guard.check();
+        if (guard.epoch() !== start) continue;
         if (held && stamp !== undefined && held.stamp === stamp) return copy(held.result);
         const result = await loadSettings(deps.repo);
-        checkKeys();
-        if (epoch !== start) continue;
+        guard.check();
+        if (guard.epoch() !== start) continue;
         held = stamp === undefined ? undefined : { stamp, result };
         return copy(result);
       }
@@ -77,7 +59,7 @@ export function createSettingsCache(deps: SettingsCacheDeps) {
     },
 
     /** Forgets the decrypted settings (on lock). */
-    reset,
+    reset: guard.reset,
   };
   return api;
 }

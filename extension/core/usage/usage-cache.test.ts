@@ -5,7 +5,8 @@ import type { AppSettings, UsageTotal } from '../models';
 import type { RecordRepo } from '../records/record-repo-port';
 import { testVault } from '../tools/test-kit';
 import { createBudgetGate } from './budget-gate';
-import { createUsageCache, rowTokens } from './usage-cache';
+import { rowTokens } from '../records/row-stamp';
+import { createUsageCache } from './usage-cache';
 
 const total = (day: string, output: number, model = 'gpt-4o'): UsageTotal => ({
   id: `${day}|p1|${model}`,

@@ -6,10 +6,10 @@
  * Platform-free: the token reader and the "which keys are open" probe are injected.
  */
 import type { UsageTotal } from '../models';
-import { RecordError, type RecordRepo, type RecordResult } from '../records/record-repo-port';
+import { createKeyEpoch } from '../records/key-epoch';
+import type { RecordRepo, RecordResult } from '../records/record-repo-port';
 
-/** Per stored row id, a token that changes whenever the row does (see `rowTokens`). */
-export type RowTokens = ReadonlyMap<string, string>;
+import type { RowTokens } from '../records/row-stamp';
 
 export interface UsageCacheDeps {
   repo: RecordRepo<UsageTotal>;
@@ -20,19 +20,6 @@ export interface UsageCacheDeps {
    * last read (locked, or unlocked again) drops everything held.
    */
   keys: () => object | undefined;
-}
-
-/**
- * Tokens of stored rows from their plain fields and the last bytes of each envelope (its
- * authentication tag: every write seals afresh, so a rewrite under an equal revision, as a
- * restore or sync may do, still changes it). Reveals nothing the rows do not already show.
- */
-export function rowTokens(
-  rows: readonly { id: string; rev: number; deleted: number; env: Uint8Array }[],
-): RowTokens {
-  return new Map(
-    rows.map((r) => [r.id, `${r.rev}:${r.deleted}:${[...r.env.subarray(-8)].join('.')}`]),
-  );
 }
 
 function sameTokens(a: RowTokens, b: RowTokens): boolean {
@@ -47,31 +34,11 @@ export function createUsageCache(deps: UsageCacheDeps) {
   let held: Map<string, { token: string; result: RecordResult<UsageTotal> }> = new Map();
   let heldTokens: RowTokens | undefined;
   let totals: readonly UsageTotal[] = [];
-  let heldKeys: object | undefined;
-  // Bumped by reset(): a read that started before a lock never stores what it decrypted.
-  let epoch = 0;
-
-  function reset(): void {
+  const guard = createKeyEpoch(deps.keys, () => {
     held = new Map();
     heldTokens = undefined;
     totals = [];
-    heldKeys = undefined;
-    epoch += 1;
-  }
-
-  /** Throws RecordError('locked') (and forgets) unless the keys it read under are still open. */
-  function checkKeys(): object {
-    const keys = deps.keys();
-    if (keys === undefined) {
-      reset();
-      throw new RecordError('locked');
-    }
-    if (keys !== heldKeys) {
-      reset();
-      heldKeys = keys;
-    }
-    return keys;
-  }
+  });
 
   return {
     /**
@@ -80,19 +47,19 @@ export function createUsageCache(deps: UsageCacheDeps) {
      */
     async totals(): Promise<readonly UsageTotal[]> {
       for (;;) {
-        checkKeys();
-        const start = epoch;
+        guard.check();
+        const start = guard.epoch();
         // Tokens first: a write landing between the two reads makes the next call re-read it.
         const tokens = await deps.rowTokens().catch(() => undefined);
-        checkKeys();
-        if (epoch !== start) continue; // locked and unlocked again meanwhile: start over
+        guard.check();
+        if (guard.epoch() !== start) continue; // locked and unlocked again meanwhile: start over
         if (tokens && heldTokens && sameTokens(tokens, heldTokens)) return totals;
         // Reuse only rows whose token (not just revision) is unchanged.
         const known = new Map<string, RecordResult<UsageTotal>>();
         for (const [id, h] of held) if (tokens?.get(id) === h.token) known.set(id, h.result);
         const results = await deps.repo.list({ kind: 'all' }, known);
-        checkKeys();
-        if (epoch !== start) continue;
+        guard.check();
+        if (guard.epoch() !== start) continue;
         // Without tokens nothing can be checked later: the next call reads everything again.
         held = new Map();
         for (const r of results) {
@@ -106,7 +73,7 @@ export function createUsageCache(deps: UsageCacheDeps) {
     },
 
     /** Forgets every decrypted total (on lock). */
-    reset,
+    reset: guard.reset,
   };
 }
 

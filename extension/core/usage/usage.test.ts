@@ -4,7 +4,8 @@ import { testVault } from '../tools/test-kit';
 import type { AppSettings, UsageTotal } from '../models';
 import { budgetStatus, formatUsd, monthSpend, parseBudget } from './budget';
 import { createBudgetGate } from './budget-gate';
-import { createUsageCache, rowTokens } from './usage-cache';
+import { rowTokens } from '../records/row-stamp';
+import { createUsageCache } from './usage-cache';
 import { DEFAULT_PRICES, parsePrice, priceFor, priceTable } from './prices';
 import { buildUsageReport, spendSeries } from './usage-report';
 
