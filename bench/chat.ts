@@ -7,9 +7,6 @@
  * Run alone: `npx tsx bench/chat.ts`.
  */
 import { IDBFactory, IDBKeyRange } from 'fake-indexeddb';
-import OpenAI from 'openai';
-import Anthropic from '@anthropic-ai/sdk';
-import { GoogleGenAI } from '@google/genai';
 import { pathToFileURL } from 'node:url';
 import { createVault, KDF_FLOOR } from '../shared/crypto';
 import {
@@ -24,6 +21,7 @@ import { ProviderKind, type ProviderKind as Kind } from '../extension/core/chat/
 import { createProviderRegistry } from '../extension/core/chat/provider-registry';
 import { rowsStamp } from '../extension/core/records/row-stamp';
 import { createChatController } from '../extension/core/conversations/chat-controller';
+import { directSdk, time, type Timed } from './direct-sdk';
 import { percentile, round } from './stats';
 import type { BenchResult } from './types';
 
@@ -34,50 +32,6 @@ const TEXT = 'Nook streams this answer in small deltas so the panel can paint ea
 const CHUNK = 4;
 /** Paced mode: a pause before every frame, like a provider generating ~200 tokens/s. */
 const PACED_DELAY_MS = 5;
-
-/** One answer: resolves with [time to first text, total] in ms. */
-type Timed = () => Promise<[number, number]>;
-
-async function time(consume: (onText: () => void) => Promise<void>): Promise<[number, number]> {
-  const t0 = performance.now();
-  let first = Number.NaN;
-  await consume(() => {
-    if (Number.isNaN(first)) first = performance.now() - t0;
-  });
-  return [first, performance.now() - t0];
-}
-
-/** The shortest correct streaming call each SDK allows: the baseline. */
-function direct(api: DoubleApi, baseUrl: string): Timed {
-  const messages = [{ role: 'user' as const, content: 'hi' }];
-  if (api === 'anthropic') {
-    const c = new Anthropic({ apiKey: KEY, baseURL: baseUrl, maxRetries: 0 });
-    return () =>
-      time(async (onText) => {
-        const s = await c.messages.create({
-          model: 'double-small',
-          max_tokens: 1024,
-          messages,
-          stream: true,
-        });
-        for await (const ev of s) if (ev.type === 'content_block_delta') onText();
-      });
-  }
-  if (api === 'gemini') {
-    const ai = new GoogleGenAI({ apiKey: KEY, httpOptions: { baseUrl } });
-    return () =>
-      time(async (onText) => {
-        const s = await ai.models.generateContentStream({ model: 'double-small', contents: 'hi' });
-        for await (const chunk of s) if (chunk.text) onText();
-      });
-  }
-  const c = new OpenAI({ apiKey: KEY, baseURL: baseUrl, maxRetries: 0 });
-  return () =>
-    time(async (onText) => {
-      const s = await c.chat.completions.create({ model: 'double-small', messages, stream: true });
-      for await (const chunk of s) if (chunk.choices[0]?.delta.content) onText();
-    });
-}
 
 /**
  * Nook's side-panel path, as the panel wires it (adapters/create-page-services.ts):
@@ -175,7 +129,7 @@ export async function benchChat(): Promise<BenchResult[]> {
         const [base, nook] = await samplePair(
           double,
           mode.delayMs,
-          direct(api, baseUrl),
+          directSdk(api, baseUrl, KEY),
           await viaNook(kind, baseUrl),
         );
         for (const metric of ['ttft', 'total'] as const) {

@@ -4,9 +4,6 @@
  * in the same run. Reported as p50/p95 and a ratio to the direct call; never asserted.
  * Run alone: `npx tsx bench/providers.ts`.
  */
-import Anthropic from '@anthropic-ai/sdk';
-import { GoogleGenAI } from '@google/genai';
-import OpenAI from 'openai';
 import { pathToFileURL } from 'node:url';
 import {
   createProviderDouble,
@@ -15,6 +12,7 @@ import {
 } from '../e2e/doubles/provider-double';
 import { ProviderKind, type ProviderKind as Kind } from '../extension/core/chat/provider';
 import { createProviderAdapter } from '../extension/adapters/providers/index';
+import { directSdk, time, type Timed } from './direct-sdk';
 import { percentile, round } from './stats';
 import type { BenchResult } from './types';
 
@@ -22,18 +20,6 @@ const RUNS = 40;
 const WARMUP = 5;
 const KEY = 'bench-key';
 const TEXT = 'Nook streams this answer in small deltas so the panel can paint early. '.repeat(6);
-
-/** One streamed answer: resolves with [time to first text, total] in ms. */
-type Timed = () => Promise<[number, number]>;
-
-async function time(consume: (onText: () => void) => Promise<void>): Promise<[number, number]> {
-  const t0 = performance.now();
-  let first = Number.NaN;
-  await consume(() => {
-    if (Number.isNaN(first)) first = performance.now() - t0;
-  });
-  return [first, performance.now() - t0];
-}
 
 function viaNook(kind: Kind, baseUrl: string): Timed {
   const adapter = createProviderAdapter({
@@ -47,38 +33,6 @@ function viaNook(kind: Kind, baseUrl: string): Timed {
     time(async (onText) => {
       const req = { model: 'double-small', turns: [{ role: 'user' as const, content: 'hi' }] };
       for await (const ev of adapter.stream(req)) if (ev.type === 'text') onText();
-    });
-}
-
-/** The shortest correct streaming call each SDK allows: the baseline. */
-function direct(api: DoubleApi, baseUrl: string): Timed {
-  const messages = [{ role: 'user' as const, content: 'hi' }];
-  if (api === 'anthropic') {
-    const c = new Anthropic({ apiKey: KEY, baseURL: baseUrl, maxRetries: 0 });
-    return () =>
-      time(async (onText) => {
-        const s = await c.messages.create({
-          model: 'double-small',
-          max_tokens: 1024,
-          messages,
-          stream: true,
-        });
-        for await (const ev of s) if (ev.type === 'content_block_delta') onText();
-      });
-  }
-  if (api === 'gemini') {
-    const ai = new GoogleGenAI({ apiKey: KEY, httpOptions: { baseUrl } });
-    return () =>
-      time(async (onText) => {
-        const s = await ai.models.generateContentStream({ model: 'double-small', contents: 'hi' });
-        for await (const chunk of s) if (chunk.text) onText();
-      });
-  }
-  const c = new OpenAI({ apiKey: KEY, baseURL: baseUrl, maxRetries: 0 });
-  return () =>
-    time(async (onText) => {
-      const s = await c.chat.completions.create({ model: 'double-small', messages, stream: true });
-      for await (const chunk of s) if (chunk.choices[0]?.delta.content) onText();
     });
 }
 
@@ -121,7 +75,7 @@ export async function benchProviders(): Promise<BenchResult[]> {
     for (const [name, kind, api] of CASES) {
       const [base, nook] = await samplePair(
         double,
-        direct(api, double.baseUrl(api)),
+        directSdk(api, double.baseUrl(api), KEY),
         viaNook(kind, double.baseUrl(api)),
       );
       for (const metric of ['ttft', 'total'] as const) {

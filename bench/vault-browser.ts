@@ -1,6 +1,5 @@
-import { sealJson, unlockVault, type UnlockedVault, type VaultHeader } from '../shared/crypto';
-import type { Conversation, Message } from '../extension/core/models';
 import { launchWithExtension, waitFor } from '../e2e/harness/browser';
+import { sealConversation, unlockPageVault, writeRows } from '../e2e/harness/seed-conversation';
 import { vaultPage, type VaultPage } from '../e2e/pages/vault-page';
 import { percentile, round } from './stats';
 import type { BenchResult } from './types';
@@ -32,58 +31,25 @@ export async function benchVaultBrowser(): Promise<BenchResult[]> {
       await v.visible('app-root', 60_000);
       unlocks.push(performance.now() - t);
     }
-    const meta = await v.page.evaluate(async () => {
-      const db = await new Promise<IDBDatabase>((res, rej) => {
-        const r = indexedDB.open('nook');
-        r.onsuccess = () => res(r.result);
-        r.onerror = () => rej(r.error);
-      });
-      // No named inner functions: tsx's keepNames would wrap them in a page-less __name().
-      const [header, secretKey] = await Promise.all(
-        ['header', 'secretKey'].map(
-          (key) =>
-            new Promise<unknown>((res, rej) => {
-              const r = db.transaction('meta').objectStore('meta').get(key);
-              r.onsuccess = () => res((r.result as { value: unknown } | undefined)?.value);
-              r.onerror = () => rej(r.error);
-            }),
-        ),
-      );
-      const out = { header, secretKey };
-      db.close();
-      return out;
-    });
-    const header = meta.header as VaultHeader;
-    const vault = await unlockVault(header, PASSPHRASE, meta.secretKey as string);
+    const { vault, header } = await unlockPageVault(v.page, PASSPHRASE);
     const kdf = header.kdf;
 
     const t0 = Date.UTC(2026, 0, 1);
-    const rows = [
-      ...(await sealConversation(
-        vault,
-        'bench-conversation',
-        'Bench conversation',
-        N_MESSAGES,
-        t0,
-      )),
+    const seed = (id: string, title: string, n: number, start: number) =>
+      sealConversation(vault, {
+        id,
+        title,
+        n,
+        t0: start,
+        messageId: (i) => `${id}-m${String(i).padStart(5, '0')}`,
+        content: (i) =>
+          `${title} message ${i}. ${'Some ordinary prose in a long chat. '.repeat(4 + (i % 12))}`,
+      });
+    await writeRows(v.page, [
+      ...(await seed('bench-conversation', 'Bench conversation', N_MESSAGES, t0)),
       // The same-run baseline: the same click on a conversation short enough to need no window.
-      ...(await sealConversation(vault, 'bench-short', 'Short chat', N_SHORT, t0 + 2 * N_MESSAGES)),
-    ];
-    await v.page.evaluate(async (rows) => {
-      const db = await new Promise<IDBDatabase>((res, rej) => {
-        const r = indexedDB.open('nook');
-        r.onsuccess = () => res(r.result);
-        r.onerror = () => rej(r.error);
-      });
-      const tx = db.transaction(['conversations', 'messages'], 'readwrite');
-      for (const { store, row } of rows)
-        tx.objectStore(store).put({ ...row, env: new Uint8Array(row.env as number[]) });
-      await new Promise((res, rej) => {
-        tx.oncomplete = res;
-        tx.onerror = () => rej(tx.error);
-      });
-      db.close();
-    }, rows);
+      ...(await seed('bench-short', 'Short chat', N_SHORT, t0 + 2 * N_MESSAGES)),
+    ]);
 
     const long = await openTimes(v, 'Bench conversation', N_MESSAGES);
     const short = await openTimes(v, 'Short chat', N_SHORT);
@@ -120,62 +86,6 @@ export async function benchVaultBrowser(): Promise<BenchResult[]> {
   } finally {
     await ext.close();
   }
-}
-
-/** Seals a conversation of `n` messages with the vault's own keys, as IndexedDB rows. */
-async function sealConversation(
-  vault: UnlockedVault,
-  conversationId: string,
-  title: string,
-  n: number,
-  t0: number,
-): Promise<{ store: string; row: Record<string, unknown> }[]> {
-  const ctx = (collection: 'conversations' | 'messages', id: string) => ({
-    vaultId: vault.vaultId,
-    collection,
-    recordId: id,
-    revision: 1,
-    deleted: false,
-  });
-  const conv: Conversation = { id: conversationId, title, createdAt: t0, updatedAt: t0 + n };
-  const rows: { store: string; row: Record<string, unknown> }[] = [
-    {
-      store: 'conversations',
-      row: {
-        id: conv.id,
-        rev: 1,
-        deleted: 0,
-        updatedAt: conv.updatedAt,
-        createdAt: t0,
-        env: Array.from(
-          await sealJson(vault.keys.conversations, ctx('conversations', conv.id), conv),
-        ),
-      },
-    },
-  ];
-  for (let i = 0; i < n; i++) {
-    const m: Message = {
-      id: `${conversationId}-m${String(i).padStart(5, '0')}`,
-      conversationId,
-      role: i % 2 ? 'assistant' : 'user',
-      content: `${title} message ${i}. ${'Some ordinary prose in a long chat. '.repeat(4 + (i % 12))}`,
-      createdAt: t0 + i,
-      status: 'complete',
-    };
-    rows.push({
-      store: 'messages',
-      row: {
-        id: m.id,
-        rev: 1,
-        deleted: 0,
-        updatedAt: m.createdAt,
-        createdAt: m.createdAt,
-        conversationId,
-        env: Array.from(await sealJson(vault.keys.messages, ctx('messages', m.id), m)),
-      },
-    });
-  }
-  return rows;
 }
 
 /**

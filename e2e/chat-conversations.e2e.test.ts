@@ -2,10 +2,9 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { sealJson, unlockVault, type VaultHeader } from '../shared/crypto';
-import type { Conversation, Message } from '../extension/core/models';
 import { createProviderDouble, type ProviderDouble } from './doubles/provider-double';
 import { launchWithExtension, waitFor, type ExtensionBrowser } from './harness/browser';
+import { sealConversation, unlockPageVault, writeRows } from './harness/seed-conversation';
 import {
   addDoubleProvider,
   launchChatBrowser,
@@ -268,92 +267,16 @@ describe('a long conversation (Chromium, built extension)', () => {
 
 /** Writes a conversation of `n` messages, sealed with the unlocked vault's own keys. */
 async function seedConversation(v: VaultPage, n: number): Promise<void> {
-  const meta = await v.page.evaluate(async () => {
-    const db = await new Promise<IDBDatabase>((res, rej) => {
-      const r = indexedDB.open('nook');
-      r.onsuccess = () => res(r.result);
-      r.onerror = () => rej(r.error);
-    });
-    const [header, secretKey] = await Promise.all(
-      ['header', 'secretKey'].map(
-        (key) =>
-          new Promise<unknown>((res, rej) => {
-            const r = db.transaction('meta').objectStore('meta').get(key);
-            r.onsuccess = () => res((r.result as { value: unknown } | undefined)?.value);
-            r.onerror = () => rej(r.error);
-          }),
-      ),
-    );
-    db.close();
-    return { header, secretKey };
-  });
-  const vault = await unlockVault(meta.header as VaultHeader, PASS, meta.secretKey as string);
-  const ctx = (collection: 'conversations' | 'messages', id: string) => ({
-    vaultId: vault.vaultId,
-    collection,
-    recordId: id,
-    revision: 1,
-    deleted: false,
-  });
-  const t0 = Date.UTC(2026, 0, 1);
-  const conversationId = 'long-conversation';
-  const conv: Conversation = {
-    id: conversationId,
+  const { vault } = await unlockPageVault(v.page, PASS);
+  const rows = await sealConversation(vault, {
+    id: 'long-conversation',
     title: 'Long chat',
-    createdAt: t0,
-    updatedAt: t0 + n,
-  };
-  const rows: { store: string; row: Record<string, unknown> }[] = [
-    {
-      store: 'conversations',
-      row: {
-        id: conversationId,
-        rev: 1,
-        deleted: 0,
-        updatedAt: conv.updatedAt,
-        createdAt: t0,
-        env: Array.from(
-          await sealJson(vault.keys.conversations, ctx('conversations', conv.id), conv),
-        ),
-      },
-    },
-  ];
-  for (let i = 0; i < n; i++) {
-    const m: Message = {
-      id: `long-m${String(i).padStart(4, '0')}`,
-      conversationId,
-      role: i % 2 ? 'assistant' : 'user',
-      // Heights vary, as in a real chat: some messages are a line, some a few paragraphs.
-      content: `Long message ${i}. ${'A sentence of ordinary prose. '.repeat(1 + ((i * 7) % 23))}`,
-      createdAt: t0 + i,
-      status: 'complete',
-    };
-    rows.push({
-      store: 'messages',
-      row: {
-        id: m.id,
-        rev: 1,
-        deleted: 0,
-        updatedAt: m.createdAt,
-        createdAt: m.createdAt,
-        conversationId,
-        env: Array.from(await sealJson(vault.keys.messages, ctx('messages', m.id), m)),
-      },
-    });
-  }
-  await v.page.evaluate(async (rows) => {
-    const db = await new Promise<IDBDatabase>((res, rej) => {
-      const r = indexedDB.open('nook');
-      r.onsuccess = () => res(r.result);
-      r.onerror = () => rej(r.error);
-    });
-    const tx = db.transaction(['conversations', 'messages'], 'readwrite');
-    for (const { store, row } of rows)
-      tx.objectStore(store).put({ ...row, env: new Uint8Array(row.env as number[]) });
-    await new Promise((res, rej) => {
-      tx.oncomplete = res;
-      tx.onerror = () => rej(tx.error);
-    });
-    db.close();
-  }, rows);
+    n,
+    t0: Date.UTC(2026, 0, 1),
+    messageId: (i) => `long-m${String(i).padStart(4, '0')}`,
+    // Heights vary, as in a real chat: some messages are a line, some a few paragraphs.
+    content: (i) =>
+      `Long message ${i}. ${'A sentence of ordinary prose. '.repeat(1 + ((i * 7) % 23))}`,
+  });
+  await writeRows(v.page, rows);
 }
