@@ -36,19 +36,20 @@ export interface CollectionKey {
 }
 
 const AAD_DOMAIN = utf8Encode('nook/rec/v1');
+/** `u32len "nook/rec/v1"`: the constant start of every record AAD. */
+const AAD_PREFIX = new Uint8Array(4 + AAD_DOMAIN.length);
+new DataView(AAD_PREFIX.buffer).setUint32(0, AAD_DOMAIN.length, false);
+AAD_PREFIX.set(AAD_DOMAIN, 4);
+/** Bytes after the three text fields: u64 revision | u8 deleted. */
+const AAD_TAIL = 9;
+/** Scratch space kept across calls; an AAD larger than this gets a one-off buffer. */
+const SCRATCH_MAX = 16 * 1024;
 
-function u32(n: number): Uint8Array {
-  const b = new Uint8Array(4);
-  new DataView(b.buffer).setUint32(0, n, false);
-  return b;
-}
+const textEncoder = new TextEncoder();
+let scratch = new Uint8Array(1024);
+let scratchView = new DataView(scratch.buffer);
 
-function lengthPrefixed(b: Uint8Array): Uint8Array {
-  return concatBytes(u32(b.length), b);
-}
-
-/** Rebuild the record part of the AAD. Each field is length-prefixed so none can bleed into the next. */
-export function recordAad(ctx: RecordContext): Uint8Array {
+function assertContext(ctx: RecordContext): void {
   if (
     typeof ctx.vaultId !== 'string' ||
     typeof ctx.collection !== 'string' ||
@@ -60,25 +61,75 @@ export function recordAad(ctx: RecordContext): Uint8Array {
     // The context of open() comes from an untrusted outer record, so this is a data error.
     throw new CryptoError('bad-envelope', 'Record context is invalid.');
   }
-  const rev = new Uint8Array(8);
-  const view = new DataView(rev.buffer);
-  // revision is a safe integer (< 2^53): split into two u32 halves for a fixed u64 encoding.
-  view.setUint32(0, Math.floor(ctx.revision / 2 ** 32), false);
-  view.setUint32(4, ctx.revision >>> 0, false);
-  return concatBytes(
-    lengthPrefixed(AAD_DOMAIN),
-    lengthPrefixed(utf8Encode(ctx.vaultId)),
-    lengthPrefixed(utf8Encode(ctx.collection)),
-    lengthPrefixed(utf8Encode(ctx.recordId)),
-    rev,
-    Uint8Array.of(ctx.deleted ? 1 : 0),
-  );
 }
 
+/** Writes `u32len UTF-8(s)` at `at` into `buf`; returns the offset after it. */
+function writeField(buf: Uint8Array, view: DataView, at: number, s: string): number {
+  const start = at + 4;
+  let o = start;
+  let i = 0;
+  // Ids are ASCII in practice: copy those directly; the encoder takes over at the first other
+  // character (an ASCII boundary, so no surrogate pair is split).
+  for (; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c >= 0x80) break;
+    buf[o++] = c;
+  }
+  if (i < s.length) o += textEncoder.encodeInto(s.slice(i), buf.subarray(o)).written;
+  view.setUint32(at, o - start, false);
+  return o;
+}
+
+/**
+ * `header || recordAad(ctx)` in one allocation: the fields are encoded straight into a
+ * scratch buffer sized for the worst case (3 UTF-8 bytes per UTF-16 unit), then copied out.
+ */
+function buildAad(header: Uint8Array | undefined, ctx: RecordContext): Uint8Array {
+  assertContext(ctx);
+  const h = header === undefined ? 0 : header.length;
+  const text = ctx.vaultId.length + ctx.collection.length + ctx.recordId.length;
+  const max = h + AAD_PREFIX.length + 3 * 4 + 3 * text + AAD_TAIL;
+  let buf = scratch;
+  let view = scratchView;
+  if (max > buf.length) {
+    buf = new Uint8Array(max);
+    view = new DataView(buf.buffer);
+    if (max <= SCRATCH_MAX) [scratch, scratchView] = [buf, view];
+  }
+  if (header !== undefined) buf.set(header, 0);
+  buf.set(AAD_PREFIX, h);
+  let at = writeField(buf, view, h + AAD_PREFIX.length, ctx.vaultId);
+  at = writeField(buf, view, at, ctx.collection);
+  at = writeField(buf, view, at, ctx.recordId);
+  // revision is a safe integer (< 2^53): split into two u32 halves for a fixed u64 encoding.
+  view.setUint32(at, Math.floor(ctx.revision / 2 ** 32), false);
+  view.setUint32(at + 4, ctx.revision >>> 0, false);
+  buf[at + 8] = ctx.deleted ? 1 : 0;
+  return buf.slice(0, at + AAD_TAIL);
+}
+
+/**
+ * Rebuild the record part of the AAD. Each field is length-prefixed so none can bleed into the
+ * next: `u32len "nook/rec/v1" | u32len vaultId | u32len collection | u32len recordId | u64
+ * revision | u8 deleted`, big-endian.
+ */
+export function recordAad(ctx: RecordContext): Uint8Array {
+  return buildAad(undefined, ctx);
+}
+
+/** Envelope headers by key id (a handful of collection keys); never handed out, only copied. */
+const headers = new Map<string, Uint8Array>();
+const HEADER_CACHE_MAX = 64;
+
 function encodeHeader(keyId: string): Uint8Array {
+  const cached = headers.get(keyId);
+  if (cached !== undefined) return cached;
   const id = utf8Encode(keyId);
   if (id.length < 1 || id.length > 255) throw new RangeError('keyId must be 1..255 UTF-8 bytes');
-  return concatBytes(Uint8Array.of(ENVELOPE_VERSION, EnvelopeAlg.Aes256Gcm, id.length), id);
+  const header = concatBytes(Uint8Array.of(ENVELOPE_VERSION, EnvelopeAlg.Aes256Gcm, id.length), id);
+  if (headers.size >= HEADER_CACHE_MAX) headers.clear();
+  headers.set(keyId, header);
+  return header;
 }
 
 interface ParsedEnvelope {
@@ -130,7 +181,7 @@ export async function seal(
 ): Promise<Uint8Array> {
   const header = encodeHeader(key.keyId);
   const nonce = randomBytes(GCM_NONCE_BYTES);
-  const aad = concatBytes(header, recordAad(ctx));
+  const aad = buildAad(header, ctx);
   const ct = await aesGcmEncrypt(key.key, nonce, pad(plaintext), aad);
   return concatBytes(header, nonce, ct);
 }
@@ -150,7 +201,7 @@ export async function open(
       details: { envelopeKeyId: parsed.keyId, keyId: key.keyId },
     });
   }
-  const aad = concatBytes(parsed.header, recordAad(ctx));
+  const aad = buildAad(parsed.header, ctx);
   const padded = await aesGcmDecrypt(key.key, parsed.nonce, parsed.ciphertext, aad);
   return unpad(padded);
 }

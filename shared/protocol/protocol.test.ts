@@ -6,9 +6,15 @@ import { describe, expect, it } from 'vitest';
 import {
   CreateAccountBody,
   ErrorBody,
+  Envelope,
   PROTOCOL_VERSION,
+  PullReply,
+  PullReplyServed,
   PushBody,
+  PushReply,
+  PushReplyServed,
   PushResult,
+  ServedEnvelope,
   WsClientMessage,
   WsServerMessage,
 } from './index';
@@ -74,5 +80,55 @@ describe('shared/protocol', () => {
       }),
     ).toBe(true);
     expect(Value.Check(ErrorBody, { error: { code: 'x', message: 'y' } })).toBe(true);
+  });
+
+  it('client reply schemas differ from the relay ones only in the envelope pattern', () => {
+    // Everything but the base64 pattern (left to the client's strict fromBase64) stays checked.
+    const loose = JSON.stringify(ServedEnvelope);
+    const strip = (schema: unknown) =>
+      JSON.parse(JSON.stringify(schema).split(JSON.stringify(Envelope)).join(loose)) as unknown;
+    expect(JSON.stringify(PullReply)).toContain(JSON.stringify(Envelope));
+    expect(strip(PullReply)).toEqual(JSON.parse(JSON.stringify(PullReplyServed)));
+    expect(strip(PushReply)).toEqual(JSON.parse(JSON.stringify(PushReplyServed)));
+    expect(JSON.stringify(PullReplyServed)).not.toContain('pattern":"^(?:[A-Za-z0-9+/]{4})');
+    expect(ServedEnvelope.maxLength).toBe(Envelope.maxLength);
+  });
+
+  it('the relay still refuses a non-base64 envelope; the client schema leaves it to the decoder', () => {
+    const record = { collection: 'messages', id: 'r1', revision: 1, seq: 1, deleted: false };
+    const page = (envelope: unknown) => ({
+      records: [{ ...record, envelope }],
+      cursor: 1,
+      hasMore: false,
+      seq: 1,
+    });
+    expect(Value.Check(PullReply, page(b64(10)))).toBe(true);
+    expect(Value.Check(PullReplyServed, page(b64(10)))).toBe(true);
+    for (const bad of ['not base64!', 'Zg=', 'Zm9v\n', 'Zg==Zg==']) {
+      expect(Value.Check(PullReply, page(bad))).toBe(false);
+      expect(Value.Check(PullReplyServed, page(bad))).toBe(true);
+    }
+    // Type, shape and the other fields are still checked on the client.
+    expect(Value.Check(PullReplyServed, page(42))).toBe(false);
+    expect(Value.Check(PullReplyServed, { ...page(b64(3)), extra: 1 })).toBe(false);
+    expect(
+      Value.Check(PullReplyServed, {
+        ...page(b64(3)),
+        records: [{ ...record, collection: 'Bad Name', envelope: b64(3) }],
+      }),
+    ).toBe(false);
+    const conflict = (envelope: unknown) => ({
+      results: [
+        {
+          opId: 'o1',
+          status: 'conflict',
+          current: { revision: 2, seq: 5, deleted: false, envelope },
+        },
+      ],
+      seq: 5,
+    });
+    expect(Value.Check(PushReply, conflict('not base64!'))).toBe(false);
+    expect(Value.Check(PushReplyServed, conflict('not base64!'))).toBe(true);
+    expect(Value.Check(PushReplyServed, conflict(null))).toBe(false);
   });
 });

@@ -1,4 +1,4 @@
-import { Type, type Static } from '@sinclair/typebox';
+import { Type, type Static, type TString } from '@sinclair/typebox';
 import { Base64, Timestamp } from './common';
 
 /** Default cap on one record envelope (the relay's limit is configurable; this is the default). */
@@ -18,8 +18,18 @@ export const OpId = Type.String({ pattern: '^[A-Za-z0-9_-]{1,64}$' });
 export const Revision = Type.Integer({ minimum: 0, maximum: Number.MAX_SAFE_INTEGER });
 /** Per-account sequence number; only grows. */
 export const Seq = Type.Integer({ minimum: 0, maximum: Number.MAX_SAFE_INTEGER });
+/** Longest envelope text either end accepts (64 MiB of bytes as base64). */
+const ENVELOPE_MAX_CHARS = Math.ceil((64 * 1024 * 1024) / 3) * 4;
 /** An encrypted record envelope (opaque to the relay). */
-export const Envelope = Base64({ maxLength: Math.ceil((64 * 1024 * 1024) / 3) * 4 });
+export const Envelope = Base64({ maxLength: ENVELOPE_MAX_CHARS });
+/**
+ * An envelope in a relay reply, as the client checks it: a length-bounded string without the
+ * base64 pattern. The client decodes every served envelope with the strict `fromBase64`
+ * (shared/crypto) before using it, which refuses the same strings the pattern would, so the
+ * pattern would only check each envelope twice. The relay validates what clients send with
+ * {@link Envelope}.
+ */
+export const ServedEnvelope = Type.String({ maxLength: ENVELOPE_MAX_CHARS });
 
 /**
  * One write. Applied only if the stored revision equals `baseRevision` (0 = must not exist).
@@ -46,51 +56,61 @@ export const PushBody = Type.Object(
 );
 export type PushBody = Static<typeof PushBody>;
 
-/** The server's copy of a record (tombstones have no envelope). */
-export const ServerRecord = Type.Object(
-  {
-    collection: Collection,
-    id: RecordId,
-    revision: Revision,
-    seq: Seq,
-    deleted: Type.Boolean(),
-    envelope: Type.Optional(Envelope),
-  },
-  { additionalProperties: false },
-);
-export type ServerRecord = Static<typeof ServerRecord>;
-
-/** Per-op outcome. A conflict carries the current server state so the client can merge. */
-export const PushResult = Type.Union([
-  Type.Object(
-    { opId: OpId, status: Type.Literal('applied'), revision: Revision, seq: Seq },
-    { additionalProperties: false },
-  ),
+const serverRecord = (envelope: TString) =>
   Type.Object(
     {
-      opId: OpId,
-      status: Type.Literal('conflict'),
-      /** `revision: 0` means the record does not exist on the server. */
-      current: Type.Object(
-        {
-          revision: Revision,
-          seq: Seq,
-          deleted: Type.Boolean(),
-          envelope: Type.Optional(Envelope),
-        },
-        { additionalProperties: false },
-      ),
+      collection: Collection,
+      id: RecordId,
+      revision: Revision,
+      seq: Seq,
+      deleted: Type.Boolean(),
+      envelope: Type.Optional(envelope),
     },
     { additionalProperties: false },
-  ),
-]);
+  );
+
+/** The server's copy of a record (tombstones have no envelope). */
+export const ServerRecord = serverRecord(Envelope);
+export type ServerRecord = Static<typeof ServerRecord>;
+
+const pushResult = (envelope: TString) =>
+  Type.Union([
+    Type.Object(
+      { opId: OpId, status: Type.Literal('applied'), revision: Revision, seq: Seq },
+      { additionalProperties: false },
+    ),
+    Type.Object(
+      {
+        opId: OpId,
+        status: Type.Literal('conflict'),
+        /** `revision: 0` means the record does not exist on the server. */
+        current: Type.Object(
+          {
+            revision: Revision,
+            seq: Seq,
+            deleted: Type.Boolean(),
+            envelope: Type.Optional(envelope),
+          },
+          { additionalProperties: false },
+        ),
+      },
+      { additionalProperties: false },
+    ),
+  ]);
+
+/** Per-op outcome. A conflict carries the current server state so the client can merge. */
+export const PushResult = pushResult(Envelope);
 export type PushResult = Static<typeof PushResult>;
 
-export const PushReply = Type.Object(
-  { results: Type.Array(PushResult), seq: Seq },
-  { additionalProperties: false },
-);
+const pushReply = (envelope: TString) =>
+  Type.Object(
+    { results: Type.Array(pushResult(envelope)), seq: Seq },
+    { additionalProperties: false },
+  );
+export const PushReply = pushReply(Envelope);
 export type PushReply = Static<typeof PushReply>;
+/** {@link PushReply} as the client checks it (see {@link ServedEnvelope}). */
+export const PushReplyServed = pushReply(ServedEnvelope);
 
 /** GET /v1/sync/pull?since=SEQ&limit=N */
 export const PullQuery = Type.Object(
@@ -101,18 +121,22 @@ export const PullQuery = Type.Object(
   { additionalProperties: false },
 );
 export type PullQuery = Static<typeof PullQuery>;
-export const PullReply = Type.Object(
-  {
-    records: Type.Array(ServerRecord),
-    /** Pass as `since` next time. */
-    cursor: Seq,
-    hasMore: Type.Boolean(),
-    /** The account's current seq. */
-    seq: Seq,
-  },
-  { additionalProperties: false },
-);
+const pullReply = (envelope: TString) =>
+  Type.Object(
+    {
+      records: Type.Array(serverRecord(envelope)),
+      /** Pass as `since` next time. */
+      cursor: Seq,
+      hasMore: Type.Boolean(),
+      /** The account's current seq. */
+      seq: Seq,
+    },
+    { additionalProperties: false },
+  );
+export const PullReply = pullReply(Envelope);
 export type PullReply = Static<typeof PullReply>;
+/** {@link PullReply} as the client checks it (see {@link ServedEnvelope}). */
+export const PullReplyServed = pullReply(ServedEnvelope);
 
 /** PUT /v1/sync/manifest: an opaque MACed blob; the relay checks only that `counter` grows. */
 export const ManifestBody = Type.Object(

@@ -1,6 +1,10 @@
 import { describe, expect, it } from 'vitest';
+import { toBase64 } from '../../../shared/crypto';
 import type { SessionReply } from '../../../shared/protocol';
-import { isRelayError } from '../../core/sync/errors';
+import { isRelayError, isSyncError } from '../../core/sync/errors';
+import { createMemoryLocalStore } from '../../core/sync/memory-local-store';
+import { createSyncEngine } from '../../core/sync/sync-engine';
+import { fakeSyncKeys } from '../../core/sync/sync-test-kit';
 import { createMemorySessionStore, createRelayClient } from './relay-client';
 import { parseRelayUrl, relayWsUrl, type Fetch } from './relay-http';
 
@@ -131,5 +135,80 @@ describe('relay client', () => {
       sessions: createMemorySessionStore(session(1, 10 ** 13)),
     });
     expect(await c.transport.getManifest()).toBeUndefined();
+  });
+
+  it('still refuses a pull reply whose envelope is not a bounded string (bad-reply)', async () => {
+    const record = { collection: 'memory', id: 'k1', revision: 1, seq: 1, deleted: false };
+    for (const envelope of [42, null, ['Zg=='], { b64: 'Zg==' }]) {
+      const c = createRelayClient({
+        baseUrl: 'https://r.example',
+        fetch: async () => json(200, { ...emptyPull, records: [{ ...record, envelope }], seq: 1 }),
+        sessions: createMemorySessionStore(session(1, 10 ** 13)),
+      });
+      const err = await c.transport.pull(0, 10).catch((e: unknown) => e);
+      expect(err).toMatchObject({ code: 'bad-reply', retryable: false });
+    }
+  });
+
+  it('attack: a non-base64 envelope served in a pull or a push conflict is refused with a typed error and nothing is applied', async () => {
+    // The reply schema leaves base64 to the strict decoder, so this must still fail loudly:
+    // alphabet, whitespace, missing padding, non-canonical bits, padding in the middle.
+    const malformed = ['not base64!', 'Zm9v\n', 'Zm9v    ', 'Zg=', 'Zh==', 'Zg==Zg==', 'Zm9v-_8A'];
+    for (const envelope of malformed) {
+      for (const where of ['pull', 'conflict'] as const) {
+        const served = { revision: 1, seq: 1, deleted: false, envelope };
+        const fetch: Fetch = async (url, init) => {
+          if (url.includes('/v1/sync/manifest')) {
+            return json(404, { error: { code: 'not-found', message: 'x' } });
+          }
+          if (url.includes('/v1/sync/pull')) {
+            const records = where === 'pull' ? [{ collection: 'memory', id: 'k1', ...served }] : [];
+            return json(200, { ...emptyPull, records, cursor: 1, seq: 1 });
+          }
+          const ops = (JSON.parse(String(init.body)) as { ops: { opId: string }[] }).ops;
+          return json(200, {
+            results: ops.map((op) => ({ opId: op.opId, status: 'conflict', current: served })),
+            seq: 1,
+          });
+        };
+        const store = createMemoryLocalStore();
+        const engine = createSyncEngine({
+          transport: createRelayClient({
+            baseUrl: 'https://r.example',
+            fetch,
+            sessions: createMemorySessionStore(session(1, 10 ** 13)),
+          }).transport,
+          store,
+          keys: fakeSyncKeys(),
+          device: 'A',
+          sleep: async () => undefined,
+        });
+        if (where === 'conflict') await engine.setBody('memory', 'k2', 'mine');
+        const err = await engine.sync().catch((e: unknown) => e);
+        expect(isSyncError(err, 'record-swap'), `${where} ${JSON.stringify(envelope)}`).toBe(true);
+        expect((err as Error).message).toMatch(/malformed envelope/);
+        expect(await engine.read('memory', 'k1')).toBeUndefined();
+        if (where === 'conflict') {
+          // The local write is kept (not lost, not overwritten) for the next pass.
+          expect(await engine.read('memory', 'k2')).toMatchObject({ value: 'mine' });
+        }
+      }
+    }
+  });
+
+  it('hands a well-formed served envelope through unchanged', async () => {
+    const envelope = toBase64(Uint8Array.of(1, 2, 3, 4, 5));
+    const page = {
+      ...emptyPull,
+      records: [{ collection: 'memory', id: 'k1', revision: 1, seq: 1, deleted: false, envelope }],
+      cursor: 1,
+      seq: 1,
+    };
+    const c = createRelayClient({
+      baseUrl: 'https://r.example',
+      fetch: async () => json(200, page),
+      sessions: createMemorySessionStore(session(1, 10 ** 13)),
+    });
+    expect(await c.transport.pull(0, 10)).toEqual(page);
   });
 });

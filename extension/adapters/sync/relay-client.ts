@@ -11,8 +11,8 @@ import {
   ManifestReply,
   OkBody,
   PreloginReply,
-  PullReply,
-  PushReply,
+  PullReplyServed,
+  PushReplyServed,
   SessionReply,
   type CreateAccountBody,
   type LoginBody,
@@ -151,10 +151,17 @@ export function createRelayClient(o: RelayClientOptions): RelayClient {
     }
   }
 
+  // Served envelopes are checked for type and length only: the sync engine decodes each one
+  // with the strict fromBase64 and refuses a malformed one (SyncError) before using it.
   const transport: RelayTransport = {
-    push: (body) => authed({ method: 'POST', path: '/v1/sync/push', body, reply: PushReply }),
+    push: (body) => authed({ method: 'POST', path: '/v1/sync/push', body, reply: PushReplyServed }),
     pull: (since, limit) =>
-      authed({ method: 'GET', path: '/v1/sync/pull', query: { since, limit }, reply: PullReply }),
+      authed({
+        method: 'GET',
+        path: '/v1/sync/pull',
+        query: { since, limit },
+        reply: PullReplyServed,
+      }),
     async getManifest() {
       try {
         return await authed({ method: 'GET', path: '/v1/sync/manifest', reply: ManifestReply });
