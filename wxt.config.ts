@@ -16,6 +16,7 @@ export default defineConfig({
   // context-menu hook (entrypoints/background.ts); store builds get `false` and drop it.
   vite: () => ({
     define: { 'import.meta.env.NOOK_E2E': JSON.stringify(process.env.NOOK_E2E === '1') },
+    ...(process.env.NOOK_NO_MINIFY === '1' ? { build: { minify: false } } : {}),
   }),
   modules: ['@wxt-dev/module-react', '@wxt-dev/webextension-polyfill'],
   manifestVersion: 3,

@@ -12,7 +12,8 @@
  * Baselines in the same profile: the same pages fetched raw from the page (JSON parsed,
  * nothing verified or stored), and the same count of raw IndexedDB gets and puts.
  * NOOK_BENCH_PROFILE=file.cpuprofile adds an untimed run recording the linking page's CPU
- * profile (open it in Chrome DevTools). Reported, never asserted.
+ * profile (open it in Chrome DevTools; build with NOOK_NO_MINIFY=1 for readable names).
+ * Reported, never asserted.
  */
 import fs from 'node:fs';
 import type { Page } from 'puppeteer';
@@ -103,8 +104,8 @@ const watchList = `(() => {
 
 /**
  * The IndexedDB floor of a first sync, in a scratch database of the page: per 500 records,
- * the requests the sync makes (a get and a put per record into a store shaped like
- * `sync_records`, then again into one shaped like `messages`), rows of 1 KiB, raw.
+ * the requests the sync makes (a put per record into a store shaped like `sync_records`, and
+ * an add into one shaped like `messages`, one transaction each), rows of 512 B, raw.
  */
 const idbFloor = (n: number) => `(async () => {
   const name = 'bench-floor-' + Math.random();
@@ -123,15 +124,13 @@ const idbFloor = (n: number) => `(async () => {
   });
   const req = (q) => new Promise((res, rej) => { q.onsuccess = res; q.onerror = () => rej(q.error); });
   const done = (tx) => new Promise((res, rej) => { tx.oncomplete = res; tx.onerror = () => rej(tx.error); });
-  const env = () => crypto.getRandomValues(new Uint8Array(1024));
+  const env = () => crypto.getRandomValues(new Uint8Array(512));
   const t = performance.now();
   for (const store of ['a', 'b']) {
     for (let p = 0; p < ${n}; p += 500) {
       const ids = Array.from({ length: 500 }, (_, i) => 'r' + (p + i));
-      const read = db.transaction(store);
-      await Promise.all(ids.map((id) => req(read.objectStore(store).get(id))));
       const tx = db.transaction(store, 'readwrite');
-      for (const id of ids) tx.objectStore(store).put(store === 'a'
+      for (const id of ids) tx.objectStore(store)[store === 'a' ? 'put' : 'add'](store === 'a'
         ? { key: id, collection: 'messages', id, deleted: 0, dirty: 0, localVersion: 1, env: env() }
         : { id, rev: 1, deleted: 0, updatedAt: p, createdAt: p, conversationId: 'c' + p, env: env() });
       await done(tx);
@@ -292,7 +291,7 @@ export async function benchSyncFirstBrowser(): Promise<BenchResult[]> {
         'the rest: manifest check, then the bridge writing the values into the encrypted repos',
       ),
       row(
-        'IndexedDB alone, same profile: a get + a put per record into the engine store, then into a repo (raw, 1 KiB rows)',
+        'IndexedDB alone, same profile: a put per record into the engine store and an add into a repo (raw, 512 B rows)',
         'floor',
         'the storage floor of this design (two encrypted copies of every record)',
       ),

@@ -7,6 +7,7 @@ import {
   createSyncBridge,
   type BridgeCollection,
   type LocalRow,
+  type SyncBridge,
 } from '../../core/sync-bridge/bridge';
 import { BODY_COLLECTIONS, BRIDGE_POLICIES } from '../../core/sync-bridge/collections';
 import {
@@ -96,16 +97,21 @@ describe('an import in a browser linked to sync', () => {
     expect(pushed.mirroredOut).toBe(2 + 8 + (await db.memory.count()));
 
     // Browser B pulls them.
-    const b = createTestDevice(relay, keys, 'B', { policies: BRIDGE_POLICIES });
+    const ref: { bridge?: SyncBridge } = {};
+    const b = createTestDevice(relay, keys, 'B', {
+      policies: BRIDGE_POLICIES,
+      onRemoteApplied: (c, id, value) => ref.bridge?.noteRemote(c, id, { value }),
+    });
     const conversations = createMemoryBridgeCollection('conversations');
     const messages = createMemoryBridgeCollection('messages');
     const memory = createMemoryBridgeCollection('memory');
-    await createSyncBridge({
+    ref.bridge = createSyncBridge({
       engine: b.engine,
       collections: [conversations, messages, memory],
       bodyCollections: BODY_COLLECTIONS,
       marks: createMemoryMarkStore(),
-    }).run();
+    });
+    await ref.bridge.run();
     expect(Object.keys(conversations.values()).sort()).toEqual(['conv-0', 'conv-1', 'mine']);
     expect(Object.keys(messages.values())).toHaveLength(8);
     expect(conversations.values()['conv-1']).toMatchObject({ title: 'Conversation 1' });

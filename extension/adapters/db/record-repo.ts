@@ -26,6 +26,12 @@ export interface BulkRecordRepo<T> extends RecordRepo<T> {
    */
   putMany(entries: readonly { id: string; value: T }[]): Promise<number[]>;
   /**
+   * Writes records known to be new (a first sync) without reading first: each sealed as
+   * revision 1, all in one transaction. If any id exists (live or deleted), nothing is written
+   * and RecordError('exists') is thrown: use {@link putMany} instead. Returns the revisions.
+   */
+  addMany(entries: readonly { id: string; value: T }[]): Promise<number[]>;
+  /**
    * Several live records in one read, opened concurrently, in the order asked: each the value
    * or the RecordError `get` would throw (not-found, deleted, decrypt-failed). Sync mirrors
    * changed records a page at a time with it.
@@ -126,6 +132,19 @@ export function createRecordRepo<T>(
         entries.map((e, i) => nextRow(v, e.id, e.value, existing[i], at)),
       );
       await table.putMany(rows);
+      return rows.map((r) => r.rev);
+    },
+
+    async addMany(entries) {
+      if (entries.length === 0) return [];
+      const v = vault();
+      const ids = entries.map((e) => e.id);
+      if (new Set(ids).size !== ids.length) {
+        throw new RangeError('addMany: each id may appear only once.');
+      }
+      const at = now();
+      const rows = await Promise.all(entries.map((e) => nextRow(v, e.id, e.value, undefined, at)));
+      await table.addMany(rows);
       return rows.map((r) => r.rev);
     },
 

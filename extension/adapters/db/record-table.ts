@@ -1,5 +1,5 @@
 import type { Table } from 'dexie';
-import type { RecordQuery } from '../../core/records/record-repo-port';
+import { RecordError, type RecordQuery } from '../../core/records/record-repo-port';
 import type { RecordRow } from './schema';
 
 /** Raw row storage under a record repository: Dexie in the extension, a Map in tests. */
@@ -10,6 +10,11 @@ export interface RecordTable {
   put(row: RecordRow): Promise<void>;
   /** Writes several rows in one transaction: all of them or none. */
   putMany(rows: readonly RecordRow[]): Promise<void>;
+  /**
+   * Adds rows whose ids must be new, in one transaction, without reading first: all of them,
+   * or none and RecordError('exists') when any id is already there (live or tombstone).
+   */
+  addMany(rows: readonly RecordRow[]): Promise<void>;
   query(query: RecordQuery): Promise<RecordRow[]>;
 }
 
@@ -24,6 +29,20 @@ export function createDexieRecordTable(table: Table<RecordRow, string>): RecordT
     async putMany(rows) {
       // bulkPut runs in one implicit read-write transaction (one IndexedDB round).
       if (rows.length > 0) await table.bulkPut([...rows]);
+    },
+    async addMany(rows) {
+      if (rows.length === 0) return;
+      try {
+        // An explicit transaction: a failed add rejects bulkAdd inside it, which aborts the
+        // whole transaction (bulkAdd alone would keep the rows that did not fail).
+        await table.db.transaction('rw', table, () => table.bulkAdd([...rows]));
+      } catch (cause) {
+        const name = (cause as { name?: unknown } | null)?.name;
+        if (name === 'BulkError' || name === 'ConstraintError') {
+          throw new RecordError('exists', undefined, { cause });
+        }
+        throw cause;
+      }
     },
     query(q) {
       switch (q.kind) {
@@ -59,6 +78,13 @@ export function createMemoryRecordTable(): RecordTable & { rows: Map<string, Rec
       rows.set(row.id, { ...row, env: row.env.slice() });
     },
     async putMany(batch) {
+      for (const row of batch) rows.set(row.id, { ...row, env: row.env.slice() });
+    },
+    async addMany(batch) {
+      const ids = new Set(batch.map((r) => r.id));
+      if (ids.size !== batch.length || batch.some((r) => rows.has(r.id))) {
+        throw new RecordError('exists');
+      }
       for (const row of batch) rows.set(row.id, { ...row, env: row.env.slice() });
     },
     async query(q) {

@@ -29,6 +29,8 @@ export function dexieBridgeCollection(
     },
     write: (id, value) => repo.put(id, value),
     writeMany: (entries) => repo.putMany(entries),
+    // New records (a first sync): no read; RecordError('exists') writes nothing.
+    addMany: (entries) => repo.addMany(entries),
     async remove(id) {
       await repo.delete(id);
       const row = await table.get(id);

@@ -20,6 +20,8 @@ export interface DexieSyncTables {
 /** Creates the backend; `write` runs in one read-write transaction over all three tables. */
 export function createDexieSyncBackend(db: Dexie, t: DexieSyncTables): SyncRowBackend {
   return {
+    // One key at most (a key cursor / getAllKeys with count 1): no row is read or counted.
+    isEmpty: async () => (await t.records.limit(1).primaryKeys()).length === 0,
     getRow: (key) => t.records.get(key),
     getRows: (keys) => t.records.bulkGet([...keys]),
     listRows(filter = {}) {

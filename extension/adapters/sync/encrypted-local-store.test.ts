@@ -42,7 +42,7 @@ describe('encrypted local sync store', () => {
   it('syncs like the in-memory store and keeps no plaintext at rest', async () => {
     const backend = createMemorySyncBackend();
     const { a } = await syncPair(backend);
-    expect(await a.engine.read('conversations', 'c1')).toEqual({
+    expect(await a.engine.read('conversations', 'c1')).toMatchObject({
       id: 'c1',
       value: { title: CANARY, model: 'from B' },
     });
@@ -62,9 +62,12 @@ describe('encrypted local sync store', () => {
   it('attack: a remembered document is only reused for the exact row it was sealed for', async () => {
     const backend = createMemorySyncBackend();
     const { a } = await syncPair(backend);
+    // A local edit: sealed locally, under its local version (relay copies: see -relay.test).
+    await a.engine.setFields('conversations', 'c1', { model: 'local edit' });
     // Read back (remembered), then the stored row is moved to another local version.
     expect(await a.engine.read('conversations', 'c1')).toBeDefined();
     const row = backend.rows.get(syncRowKey('conversations', 'c1'))!;
+    expect(row.sealed).toBeUndefined();
     backend.rows.set(row.key, { ...row, localVersion: row.localVersion + 1 });
     await expect(a.engine.read('conversations', 'c1')).rejects.toMatchObject({
       code: 'bad-record',

@@ -3,8 +3,12 @@
  * only what the engine needs in plain (ids, flags, the seen revision/hash); the `SyncDoc`
  * is sealed with the collection key under AAD `vaultId | collection | "local/" + id |
  * localVersion`, so a row's ciphertext cannot be moved to another row (or confused with a
- * synced envelope, whose record ids never contain '/'). Storage itself is a
- * {@link SyncRowBackend}: Dexie in the extension (dexie-sync-backend.ts), memory in tests.
+ * synced envelope, whose record ids never contain '/'). A row that is an exact, clean copy
+ * of a served version (`LocalRecord.relay`: every record of a first sync) keeps the relay's
+ * envelope instead (`sealed: 'relay'`), opened under the relay AAD `vaultId | collection |
+ * id | seen.revision | false`: the same collection key, the same bytes the relay holds, no
+ * second seal. Storage itself is a {@link SyncRowBackend}: Dexie in the extension
+ * (dexie-sync-backend.ts), memory in tests.
  */
 import { openJson, sealJson, type CollectionKey, type RecordContext } from '../../../shared/crypto';
 import { SyncError } from '../../core/sync/errors';
@@ -12,6 +16,7 @@ import type {
   LocalRecord,
   LocalRecordStore,
   OutboxOp,
+  RelayCopy,
   SeenVersion,
   SyncState,
 } from '../../core/sync/ports';
@@ -28,6 +33,8 @@ export interface SyncRow {
   localVersion: number;
   seen?: SeenVersion;
   env?: Uint8Array;
+  /** 'relay': `env` is the relay's envelope of `seen.revision`; absent: sealed locally. */
+  sealed?: 'relay';
 }
 
 /** One atomic write. */
@@ -40,6 +47,8 @@ export interface SyncRowBatch {
 
 /** Raw row storage; `write` must be atomic (one IndexedDB transaction). */
 export interface SyncRowBackend {
+  /** True when no record row exists (one key read at most). */
+  isEmpty(): Promise<boolean>;
   getRow(key: string): Promise<SyncRow | undefined>;
   /** Several rows in one read, in the order asked. */
   getRows(keys: readonly string[]): Promise<(SyncRow | undefined)[]>;
@@ -87,17 +96,37 @@ export function createEncryptedLocalStore(
     revision: localVersion,
     deleted: false,
   });
+  /** The AAD a row was sealed under (see the file comment), and a tag naming it. */
+  function sealing(row: SyncRow): { ctx: RecordContext; tag: string } {
+    if (row.sealed !== 'relay') {
+      return {
+        ctx: context(row.collection, row.id, row.localVersion),
+        tag: `l${row.localVersion}`,
+      };
+    }
+    const revision = row.seen?.revision ?? 0;
+    const ctx = { vaultId: keys.vaultId, collection: row.collection, recordId: row.id, revision };
+    return { ctx: { ...ctx, deleted: false }, tag: `r${revision}` };
+  }
+  /** The relay copy `r` carries, if it still describes `r` exactly (never trust a stale one). */
+  function relayCopy(r: LocalRecord): RelayCopy | undefined {
+    const c = r.relay;
+    if (c === undefined || r.dirty || r.deleted || r.doc === undefined || c.doc !== r.doc) return;
+    if (r.seen === undefined || r.seen.deleted || r.seen.revision !== c.revision) return;
+    return c;
+  }
 
   /**
    * Documents this store sealed or opened, by row: a row whose envelope is byte-identical
-   * (same collection, id and localVersion, so the same AAD) opens to the same document, so
+   * and sealed the same way (`tag`: local at its localVersion, or relay at its seen revision;
+   * with the row's collection and id, the same AAD) opens to the same document, so
    * reading back what a pull just wrote skips AES-GCM. Anything else is decrypted. The cache
    * lives as long as the store (one sync connection, dropped when the vault locks).
    */
-  const opened = new Map<string, { localVersion: number; env: Uint8Array; doc: SyncDoc }>();
-  function remember(key: string, localVersion: number, env: Uint8Array, doc: SyncDoc) {
+  const opened = new Map<string, { tag: string; env: Uint8Array; doc: SyncDoc }>();
+  function remember(key: string, tag: string, env: Uint8Array, doc: SyncDoc) {
     opened.delete(key);
-    opened.set(key, { localVersion, env, doc: structuredClone(doc) });
+    opened.set(key, { tag, env, doc: structuredClone(doc) });
     if (opened.size > OPENED_CACHE_SIZE) {
       const oldest = opened.keys().next().value;
       if (oldest !== undefined) opened.delete(oldest);
@@ -105,7 +134,7 @@ export function createEncryptedLocalStore(
   }
   function recall(row: SyncRow): SyncDoc | undefined {
     const hit = opened.get(row.key);
-    if (hit === undefined || row.env === undefined || hit.localVersion !== row.localVersion) {
+    if (hit === undefined || row.env === undefined || hit.tag !== sealing(row).tag) {
       return undefined;
     }
     return sameBytes(hit.env, row.env) ? structuredClone(hit.doc) : undefined;
@@ -121,13 +150,15 @@ export function createEncryptedLocalStore(
       localVersion: r.localVersion,
       ...(r.seen === undefined ? {} : { seen: r.seen }),
     };
-    if (r.doc !== undefined) {
-      row.env = await sealJson(
-        key(r.collection, r.id),
-        context(r.collection, r.id, r.localVersion),
-        r.doc,
-      );
-      remember(row.key, r.localVersion, row.env, r.doc);
+    const relay = relayCopy(r);
+    if (relay !== undefined) {
+      row.env = relay.envelope;
+      row.sealed = 'relay';
+      remember(row.key, sealing(row).tag, row.env, relay.doc);
+    } else if (r.doc !== undefined) {
+      const { ctx, tag } = sealing(row);
+      row.env = await sealJson(key(r.collection, r.id), ctx, r.doc);
+      remember(row.key, tag, row.env, r.doc);
     }
     return row;
   }
@@ -135,13 +166,13 @@ export function createEncryptedLocalStore(
   async function fromRow(row: SyncRow): Promise<LocalRecord> {
     let doc: LocalRecord['doc'] = recall(row);
     if (doc === undefined && row.env !== undefined) {
+      const { ctx, tag } = sealing(row);
       let raw: unknown;
       try {
-        raw = await openJson(
-          key(row.collection, row.id),
-          context(row.collection, row.id, row.localVersion),
-          row.env,
-        );
+        if (row.sealed === 'relay' && (row.seen === undefined || row.seen.deleted)) {
+          throw new Error('A relay-sealed row has no live seen version.');
+        }
+        raw = await openJson(key(row.collection, row.id), ctx, row.env);
       } catch (cause) {
         throw new SyncError(
           'bad-record',
@@ -152,7 +183,7 @@ export function createEncryptedLocalStore(
       }
       const kind = (raw as { kind?: unknown } | null)?.kind;
       doc = parseSyncDoc(raw, kind === 'fields' ? 'lww' : 'immutable');
-      remember(row.key, row.localVersion, row.env, doc);
+      remember(row.key, tag, row.env, doc);
     }
     return {
       collection: row.collection,
@@ -166,6 +197,7 @@ export function createEncryptedLocalStore(
   }
 
   return {
+    isEmpty: () => backend.isEmpty(),
     async getRecord(collection, id) {
       const row = await backend.getRow(syncRowKey(collection, id));
       return row === undefined ? undefined : fromRow(row);
@@ -208,6 +240,7 @@ export function createMemorySyncBackend(): SyncRowBackend & { rows: Map<string, 
   let state: SyncState | undefined;
   return {
     rows,
+    isEmpty: async () => rows.size === 0,
     getRow: async (k) => structuredClone(rows.get(k)),
     getRows: async (keys) => keys.map((k) => structuredClone(rows.get(k))),
     async listRows(filter = {}) {

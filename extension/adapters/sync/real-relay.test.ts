@@ -88,7 +88,7 @@ describe('sync against the real relay', () => {
     expect((await a.engine.sync()).pushed).toBe(3);
 
     await eventually(async () => (await b.engine.read('memory', 'k1')) !== undefined);
-    expect(await b.engine.read('conversations', 'c1')).toEqual({
+    expect(await b.engine.read('conversations', 'c1')).toMatchObject({
       id: 'c1',
       value: { title: 'from A' },
     });

@@ -36,6 +36,8 @@ import { createWebSocketRelaySocket, type WebSocketLike } from './relay-socket';
 const SESSION_KEY = 'nook.relaySession';
 const STATUS_KEY = 'nook.syncStatus';
 const MARKS_META_KEY = 'syncBridgeMarks';
+/** The bridge's 3-way diff bases (digests of HLC stamps: timing, not content). */
+const STAMPS_META_KEY = 'syncBridgeStamps';
 const CONFIG_ID = 'relay-config';
 const CHANNEL = 'nook-sync';
 
@@ -214,6 +216,11 @@ export function createSyncWiring(deps: SyncWiringDeps) {
       save: async (marks) => {
         await db.meta.put({ key: MARKS_META_KEY, value: marks });
       },
+      loadStamps: async () =>
+        ((await db.meta.get(STAMPS_META_KEY))?.value ?? {}) as Record<string, string>,
+      saveStamps: async (stamps) => {
+        await db.meta.put({ key: STAMPS_META_KEY, value: stamps });
+      },
     },
     async progress() {
       const state = (await db.meta.get(SYNC_STATE_META_KEY))?.value as SyncState | undefined;
@@ -224,7 +231,7 @@ export function createSyncWiring(deps: SyncWiringDeps) {
       await db.transaction('rw', [records, outbox, db.meta], async () => {
         await records.clear();
         await outbox.clear();
-        await db.meta.bulkDelete([SYNC_STATE_META_KEY, MARKS_META_KEY]);
+        await db.meta.bulkDelete([SYNC_STATE_META_KEY, MARKS_META_KEY, STAMPS_META_KEY]);
       });
     },
     shared: {

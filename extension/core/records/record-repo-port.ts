@@ -3,8 +3,14 @@
  * implementation lives in `adapters/db/record-repo.ts`; core never sees envelopes.
  */
 
-/** Why a single record could not be read. */
-export const RECORD_ERROR_CODE = ['decrypt-failed', 'not-found', 'deleted', 'locked'] as const;
+/** Why a single record could not be read (or, `exists`, added: `BulkRecordRepo.addMany`). */
+export const RECORD_ERROR_CODE = [
+  'decrypt-failed',
+  'not-found',
+  'deleted',
+  'locked',
+  'exists',
+] as const;
 export type RecordErrorCode = (typeof RECORD_ERROR_CODE)[number];
 
 /** A typed failure to read or write one record; never carries plaintext. */
@@ -25,6 +31,7 @@ export const RECORD_ERROR_MESSAGE: Record<RecordErrorCode, string> = {
   'not-found': 'This item no longer exists.',
   deleted: 'This item was deleted.',
   locked: 'Nook is locked. Unlock it to continue.',
+  exists: 'This item already exists.',
 };
 
 /** One record of a list: either its decrypted value or why it could not be read. */

@@ -1,36 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { RelayError } from '../sync/errors';
-import { createFakeRelay } from '../sync/fake-relay';
-import type { RelayTransport } from '../sync/ports';
 import { createTestDevice, fakeSyncKeys } from '../sync/sync-test-kit';
-import { createSyncBridge, MIRROR_BATCH, WRITE_BATCH, type SyncBridge } from './bridge';
+import { createSyncBridge, MIRROR_BATCH, WRITE_BATCH } from './bridge';
+import { setupBridges as setup } from './bridge-test-kit';
 import { createMemoryBridgeCollection, createMemoryMarkStore } from './memory-bridge-collection';
-import { BODY_COLLECTIONS, BRIDGE_POLICIES } from './collections';
-
-function setup() {
-  const relay = createFakeRelay();
-  const keys = fakeSyncKeys();
-  const device = (name: string, transport: RelayTransport = relay.transport) => {
-    const ref: { bridge?: SyncBridge } = {};
-    const d = createTestDevice(relay, keys, name, {
-      transport,
-      policies: BRIDGE_POLICIES,
-      onRemoteApplied: (c, id) => ref.bridge?.noteRemote(c, id),
-    });
-    const conversations = createMemoryBridgeCollection('conversations');
-    const messages = createMemoryBridgeCollection('messages');
-    const memory = createMemoryBridgeCollection('memory');
-    const bridge = createSyncBridge({
-      engine: d.engine,
-      collections: [conversations, messages, memory],
-      bodyCollections: BODY_COLLECTIONS,
-      marks: createMemoryMarkStore(),
-    });
-    ref.bridge = bridge;
-    return { ...d, conversations, messages, memory, bridge };
-  };
-  return { relay, device, a: device('A'), b: device('B') };
-}
+import { BRIDGE_POLICIES } from './collections';
 
 describe('sync bridge', () => {
   it('a conversation written on A appears on B', async () => {

@@ -1,5 +1,6 @@
 /** In-memory {@link BridgeCollection} for tests: a repo with revisions and tombstones. */
 import type { BridgeCollection, LocalRow, MarkStore } from './bridge';
+import type { MirrorStamps } from './mirror-stamps';
 
 /** A fake collection; `values` and `damaged` let tests inspect and break records. */
 export function createMemoryBridgeCollection(name: string) {
@@ -51,6 +52,15 @@ export function createMemoryBridgeCollection(name: string) {
       writes.push(entries.length);
       return revs;
     },
+    async addMany(entries) {
+      // All or nothing, like the Dexie repo's bulkAdd in one transaction.
+      if (entries.some((e) => rows.has(e.id))) throw new Error('exists');
+      writes.push(entries.length);
+      return entries.map((e) => {
+        rows.set(e.id, { id: e.id, rev: 1, deleted: false, value: structuredClone(e.value) });
+        return 1;
+      });
+    },
     async remove(id) {
       const row = rows.get(id);
       if (row === undefined || row.deleted) return undefined;
@@ -66,13 +76,25 @@ export function createMemoryBridgeCollection(name: string) {
   return collection;
 }
 
-/** In-memory {@link MarkStore}. */
-export function createMemoryMarkStore(): MarkStore {
+/** In-memory {@link MarkStore}; `stampSaves` counts saves of the stamps. */
+export function createMemoryMarkStore(): MarkStore & {
+  stamps(): MirrorStamps;
+  stampSaves: number;
+} {
   let marks: Record<string, number> = {};
-  return {
+  let stamps: MirrorStamps = {};
+  const store = {
+    stampSaves: 0,
     load: async () => ({ ...marks }),
-    save: async (m) => {
+    save: async (m: Record<string, number>) => {
       marks = { ...m };
     },
+    loadStamps: async () => ({ ...stamps }),
+    saveStamps: async (s: MirrorStamps) => {
+      stamps = { ...s };
+      store.stampSaves += 1;
+    },
+    stamps: () => ({ ...stamps }),
   };
+  return store;
 }

@@ -13,7 +13,7 @@ import type {
 } from '../../../shared/protocol';
 import type { RelaySocket, RelayTransport } from '../sync/ports';
 import type { PinnedKdf } from '../sync/relay-kdf';
-import type { SyncEngine } from '../sync/sync-engine';
+import type { SyncedValue, SyncEngine } from '../sync/sync-engine';
 import type { BridgeCollection, MarkStore } from './bridge';
 import type { BridgedCollection } from './collections';
 
@@ -78,7 +78,9 @@ export interface SyncServicePorts {
   openEngine(
     client: RelayClientPort,
     config: SyncConfig,
-    hooks: { onRemoteApplied: (collection: string, id: string) => void },
+    hooks: {
+      onRemoteApplied: (collection: string, id: string, value: SyncedValue | undefined) => void;
+    },
   ): Promise<EngineHandle>;
   collections(names: readonly BridgedCollection[]): BridgeCollection[];
   marks: MarkStore;

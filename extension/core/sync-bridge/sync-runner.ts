@@ -93,7 +93,7 @@ export function createSyncRunner(
     // The engine reports what the relay changed to the bridge, which is made after it.
     const ref: { bridge?: SyncBridge } = {};
     const { engine, socket } = await ports.openEngine(client, config, {
-      onRemoteApplied: (collection, id) => ref.bridge?.noteRemote(collection, id),
+      onRemoteApplied: (collection, id, value) => ref.bridge?.noteRemote(collection, id, { value }),
     });
     const theBridge = createSyncBridge({
       engine,
@@ -124,7 +124,9 @@ export function createSyncRunner(
         done = true;
       }
     };
-    const kick = () => {
+    // The first pass starts at once (a browser just linked waits for it); later ones are
+    // debounced so a burst of local writes is mirrored in one pass.
+    const kick = (delay = DEBOUNCE_MS) => {
       if (done) return;
       timers.clearTimeout(timer);
       timer = timers.setTimeout(() => {
@@ -136,14 +138,14 @@ export function createSyncRunner(
           again = false;
           return done ? undefined : pass();
         });
-      }, DEBOUNCE_MS);
+      }, delay);
     };
     let polls = 0;
     const tick = () => {
       if (done) return;
       if (polls > 0 && polls % RESCAN_EVERY_POLLS === 0) theBridge.rescanLocal();
+      kick(polls === 0 ? 0 : DEBOUNCE_MS);
       polls += 1;
-      kick();
       poll = timers.setTimeout(tick, POLL_MS);
     };
 
@@ -153,7 +155,7 @@ export function createSyncRunner(
         kick();
       }),
       ports.channel.subscribe((m) => m === SYNC_NUDGE.syncNow && kick()),
-      socket?.onNotify(kick),
+      socket?.onNotify(() => kick()),
       socket?.onStatusChange((s) => s === 'online' && kick()),
     ];
     tick();

@@ -5,12 +5,13 @@
  * IndexedDB transaction) with the page's cursor. A single version (a push conflict's
  * `current`) goes through {@link applyServed}.
  */
+import { fromBase64 } from '../../../shared/crypto';
 import { SyncError } from './errors';
 import { parseHlc } from './hlc';
 import { mergeRecord } from './merge';
 import type { LocalRecord, OutboxOp, StoreCommit, SyncState } from './ports';
 import { verifyServed, type ServedVersion, type Verified } from './remote-verify';
-import { docStamps, type MergePolicy } from './sync-doc';
+import { docStamps, sameJson, type MergePolicy } from './sync-doc';
 import type { PassContext } from './sync-pass';
 
 const keyOf = (collection: string, id: string) => `${collection}\u0000${id}`;
@@ -54,10 +55,12 @@ function outcome(
   queued: OutboxOp[],
 ): Outcome {
   const drop = queued.map((o) => o.opId);
+  // A relay copy describes one served version only; never carry it over to the next.
+  const { relay: _stale, ...base } = local;
   const own = queued.find((o) => o.revision === served.revision && o.hash === v.seen.hash);
   if (own !== undefined && own.deleted === served.deleted) {
     // Our own op, applied while its reply was lost: an acknowledgement, not a remote edit.
-    const acked = { ...local, seen: v.seen, dirty: local.localVersion !== own.localVersion };
+    const acked = { ...base, seen: v.seen, dirty: base.localVersion !== own.localVersion };
     return { records: [acked], drop, remote: false };
   }
   if (v.doc !== undefined) for (const s of docStamps(v.doc)) ctx.clock.observe(parseHlc(s));
@@ -70,12 +73,25 @@ function outcome(
     newId: ctx.newId,
   });
   const updated: LocalRecord = {
-    ...local,
+    ...base,
     doc: out.doc,
     deleted: out.deleted,
     dirty: out.dirty,
     seen: v.seen,
   };
+  // Left an exact, clean copy of the served version (every record of a first sync): the
+  // store may keep the relay's envelope as is instead of sealing the same document again.
+  const doc = out.doc;
+  if (!out.dirty && !out.deleted && doc !== undefined && v.doc !== undefined) {
+    if (served.envelope !== undefined && (doc === v.doc || sameJson(doc, v.doc))) {
+      updated.doc = v.doc;
+      updated.relay = {
+        revision: served.revision,
+        envelope: fromBase64(served.envelope),
+        doc: v.doc,
+      };
+    }
+  }
   const copies: LocalRecord[] = out.copies.map((c) => ({
     ...emptyRecord(served.collection, c.id),
     doc: c.doc,
@@ -102,7 +118,7 @@ export async function applyServed(ctx: PassContext, served: ServedVersion): Prom
   );
   const out = outcome(ctx, served, policy, local, v, queued);
   await ctx.store.commit({ records: out.records, outboxDelete: out.drop });
-  if (out.remote) for (const r of out.records) ctx.onRemoteApplied?.(r.collection, r.id);
+  if (out.remote) for (const r of out.records) ctx.onRemoteApplied?.(r);
   return true;
 }
 
@@ -175,7 +191,7 @@ export async function applyPage(
   if (refusal === undefined) change.state = nextState();
   await ctx.store.commit(change);
   if (change.state !== undefined) Object.assign(ctx.state, change.state);
-  for (const r of remote) ctx.onRemoteApplied?.(r.collection, r.id);
+  for (const r of remote) ctx.onRemoteApplied?.(r);
   if (refusal !== undefined) throw refusal.error;
   return applied;
 }

@@ -53,6 +53,8 @@ function edit(
 ): LocalRecord | undefined {
   const { collection, id } = rec;
   if (rec.deleted) {
+    // Deleting a deleted record changes nothing (e.g. deleted here and by another device).
+    if ('remove' in change) return undefined;
     throw new SyncError('invalid-write', 'A deleted record cannot be written again.', {
       collection,
       id,

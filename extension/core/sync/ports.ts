@@ -69,6 +69,23 @@ export interface LocalRecord {
   localVersion: number;
   /** Highest server version seen; undefined when never synced. */
   seen: SeenVersion | undefined;
+  /**
+   * Set (only by apply-served, on the record it returns) when `doc` is an exact, clean copy of
+   * the served version `seen`: a store may keep that relay envelope as its at-rest ciphertext
+   * instead of sealing `doc` again. Stores never return it; a store uses it only while it
+   * still describes the record (same `doc` object, `seen.revision`, not dirty or deleted).
+   */
+  relay?: RelayCopy;
+}
+
+/** The relay envelope a record's document was opened from ({@link LocalRecord.relay}). */
+export interface RelayCopy {
+  /** The served revision (the envelope's AAD: `vaultId | collection | id | revision | false`). */
+  revision: number;
+  /** The envelope bytes exactly as the relay holds them. */
+  envelope: Uint8Array;
+  /** The document opened from `envelope` (compared by identity with `LocalRecord.doc`). */
+  doc: SyncDoc;
 }
 
 /** A sealed push op, persisted before it is sent so a retry replays the same op id. */
@@ -137,6 +154,11 @@ export interface LocalRecordStore {
   listOutbox(): Promise<OutboxOp[]>;
   getState(): Promise<SyncState | undefined>;
   commit(change: StoreCommit): Promise<void>;
+  /**
+   * True when the store holds no record at all (tombstones count), found without reading any
+   * document. Optional: a store without it is never assumed empty (absent-store.ts).
+   */
+  isEmpty?(): Promise<boolean>;
 }
 
 /** Keys the engine needs; see sync-keys.ts to build them from an unlocked vault. */

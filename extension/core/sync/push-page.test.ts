@@ -38,10 +38,19 @@ describe('pushing many records', () => {
     await a.engine.writeMany('conversations', titles(7));
     expect(s.commits).toHaveLength(1);
     expect(s.commits[0]?.records?.map((r) => r.id)).toEqual(titles(7).map((t) => t.id));
-    expect(await a.engine.readMany('conversations', ['c0', 'nope'])).toEqual([
+    expect(await a.engine.readMany('conversations', ['c0', 'nope'])).toMatchObject([
       { id: 'c0', value: { title: 't0' } },
       undefined,
     ]);
+  });
+
+  it('deleting an already deleted record is a no-op, not a refusal', async () => {
+    const a = createTestDevice(createFakeRelay(), fakeSyncKeys(), 'A');
+    await a.engine.setFields('conversations', 'gone', { title: 'x' });
+    await a.engine.remove('conversations', 'gone');
+    const s = await a.store.listDirty();
+    await a.engine.writeMany('conversations', [{ id: 'gone', remove: true }]);
+    expect(await a.store.listDirty()).toEqual(s);
   });
 
   it('a refused write in a batch keeps the writes before it', async () => {

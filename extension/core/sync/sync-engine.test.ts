@@ -21,7 +21,7 @@ describe('sync engine', () => {
     expect(report.pushed).toBe(3);
     expect(relay.state.seq).toBe(3);
     await b.engine.sync();
-    expect(await b.engine.read('conversations', 'c1')).toEqual({
+    expect(await b.engine.read('conversations', 'c1')).toMatchObject({
       id: 'c1',
       value: { title: 'Trip', model: 'gpt' },
     });
@@ -50,8 +50,12 @@ describe('sync engine', () => {
     await b.engine.sync();
     await a.engine.sync();
     const expected = { id: 'c1', value: { title: 'from A', model: 'from B' } };
-    expect(await a.engine.read('conversations', 'c1')).toEqual(expected);
-    expect(await b.engine.read('conversations', 'c1')).toEqual(expected);
+    const onA = await a.engine.read('conversations', 'c1');
+    expect(onA).toMatchObject(expected);
+    expect(await b.engine.read('conversations', 'c1')).toEqual(onA);
+    // Each field reports the stamp of the write that won it.
+    expect(onA?.stamps?.['title']).toMatch(/-A$/);
+    expect(onA?.stamps?.['model']).toMatch(/-B$/);
   });
 
   it('keeps both versions of a memory edited on two devices', async () => {

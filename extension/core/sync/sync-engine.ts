@@ -9,6 +9,7 @@
  */
 import { randomBytes, toBase64Url } from '../../../shared/crypto';
 import { base64Length, DEFAULT_MAX_ENVELOPE_BYTES } from '../../../shared/protocol';
+import { skipAbsentReads } from './absent-store';
 import { backoffDelay, type BackoffOptions } from './backoff';
 import { RelayError, SyncError } from './errors';
 import { createHlcClock, parseHlc, type HlcClock } from './hlc';
@@ -52,10 +53,11 @@ export interface SyncEngineOptions {
   /** The relay's manifest size cap (its maxEnvelopeBytes; default 1 MiB). */
   maxManifestBytes?: number;
   /**
-   * Called (synchronously, inside a pass) for every record whose local value changed because
-   * of the relay, so a mirror of the engine can apply just those.
+   * Called (synchronously, inside a pass, once committed) for every record whose local value
+   * changed because of the relay, with its new value (undefined: deleted), so a mirror of the
+   * engine can apply just those without reading them back.
    */
-  onRemoteApplied?: (collection: string, id: string) => void;
+  onRemoteApplied?: (collection: string, id: string, value: SyncedValue | undefined) => void;
   /** Called for conflicts the user may want to see. */
   onConflict?: (conflict: SyncConflict) => void;
   /** Called when a background pass fails (SyncError: the relay misbehaved; RelayError: gave up). */
@@ -68,6 +70,8 @@ export interface SyncedValue {
   value: JsonValue;
   /** Set on a memory conflict copy. */
   conflictOf?: string;
+  /** A `fields` document's stamps: field name → HLC of its winning write (timing, not content). */
+  stamps?: Record<string, string>;
 }
 
 /** The engine's public surface. */
@@ -115,7 +119,7 @@ export function createSyncEngine(o: SyncEngineOptions): SyncEngine {
   const sleep = o.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
   const maxAttempts = o.maxAttempts ?? 6;
   const policyOf = (c: string) => (Object.hasOwn(policies, c) ? policies[c] : undefined);
-  const { store, commits: recordCommits } = countingStore(o.store);
+  const { store, commits: recordCommits } = countingStore(skipAbsentReads(o.store));
   const manifestMemo: ManifestMemo = {};
 
   let loaded: { state: SyncState; clock: HlcClock } | undefined;
@@ -173,6 +177,9 @@ export function createSyncEngine(o: SyncEngineOptions): SyncEngine {
     if (r.deleted || r.doc === undefined) return undefined;
     const v: SyncedValue = { id: r.id, value: docValue(r.doc) };
     if (r.doc.kind === 'body' && r.doc.conflictOf !== undefined) v.conflictOf = r.doc.conflictOf;
+    if (r.doc.kind === 'fields') {
+      v.stamps = Object.fromEntries(Object.entries(r.doc.fields).map(([k, f]) => [k, f.hlc]));
+    }
     return v;
   }
 
@@ -200,7 +207,12 @@ export function createSyncEngine(o: SyncEngineOptions): SyncEngine {
       atomic: exclusive,
       manifestMemo,
       recordCommits,
-      ...(o.onRemoteApplied === undefined ? {} : { onRemoteApplied: o.onRemoteApplied }),
+      ...(o.onRemoteApplied === undefined
+        ? {}
+        : {
+            onRemoteApplied: (r: LocalRecord) =>
+              o.onRemoteApplied?.(r.collection, r.id, toSynced(r)),
+          }),
     };
     await pullAll(ctx);
     await checkRemoteManifest(ctx);

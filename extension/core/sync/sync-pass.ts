@@ -8,7 +8,7 @@ import type { PullReply } from '../../../shared/protocol';
 import { applyPage, checkSeq } from './apply-served';
 import { serializeHlc, type HlcClock } from './hlc';
 import type { SyncConflict } from './merge';
-import type { LocalRecordStore, RelayTransport, SyncKeys, SyncState } from './ports';
+import type { LocalRecord, LocalRecordStore, RelayTransport, SyncKeys, SyncState } from './ports';
 import type { MergePolicy } from './sync-doc';
 
 /** What one pass did. */
@@ -39,8 +39,11 @@ export interface PassContext {
    * writes can go on while the pass waits on the network but never interleave with a merge.
    */
   atomic: <T>(fn: () => Promise<T>) => Promise<T>;
-  /** Told about every record whose local value changed because of the relay (merge or copy). */
-  onRemoteApplied?: (collection: string, id: string) => void;
+  /**
+   * Told, once it is committed, about every record whose local value changed because of the
+   * relay (merge or copy).
+   */
+  onRemoteApplied?: (record: LocalRecord) => void;
   /** The last manifest check that passed (kept by the engine across passes). */
   manifestMemo: ManifestMemo;
   /** How many store commits carried records so far (any change to what this device holds). */

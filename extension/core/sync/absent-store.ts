@@ -1,0 +1,59 @@
+/**
+ * A {@link LocalRecordStore} decorator that skips reads of records known to be absent. When
+ * the store holds no record at all the first time it is used (`isEmpty()`, one key read), a
+ * record this decorator has not committed since cannot exist, so `getRecord`/`getRecords`
+ * answer `undefined` for it without touching storage: a first sync of 10,000 records issues
+ * no per-record reads. Every key committed (or being committed) is read normally from then on.
+ *
+ * Sound only while every write to the store goes through this decorator: the engine wraps
+ * its store once (sync-engine.ts) and all its writes (pulls, pushes, local writes) use that
+ * reference, and one engine runs per profile (the sync leader lock). A store cleared behind
+ * its back only makes some reads real ones, which is always correct.
+ */
+import type { LocalRecord, LocalRecordStore, RecordKey } from './ports';
+
+const keyOf = (k: RecordKey) => `${k.collection}\u0000${k.id}`;
+
+/** Wraps `store`; a store without `isEmpty` is passed through unchanged. */
+export function skipAbsentReads(store: LocalRecordStore): LocalRecordStore {
+  if (store.isEmpty === undefined) return store;
+  const isEmpty = store.isEmpty.bind(store);
+  /** Keys committed through this decorator (reads of them are real). */
+  const committed = new Set<string>();
+  let startedEmpty: Promise<boolean> | undefined;
+
+  /** Whether the store was empty when first used (checked once; a failure means "not known"). */
+  function tracking(): Promise<boolean> {
+    startedEmpty ??= isEmpty().catch(() => false);
+    return startedEmpty;
+  }
+
+  async function getRecords(keys: readonly RecordKey[]): Promise<(LocalRecord | undefined)[]> {
+    if (!(await tracking())) return store.getRecords(keys);
+    const present = keys.filter((k) => committed.has(keyOf(k)));
+    if (present.length === 0) return keys.map(() => undefined);
+    const found = await store.getRecords(present);
+    const byKey = new Map(present.map((k, i) => [keyOf(k), found[i]]));
+    return keys.map((k) => byKey.get(keyOf(k)));
+  }
+
+  return {
+    async getRecord(collection, id) {
+      if ((await tracking()) && !committed.has(keyOf({ collection, id }))) return undefined;
+      return store.getRecord(collection, id);
+    },
+    getRecords,
+    listRecords: (collection) => store.listRecords(collection),
+    listSeen: () => store.listSeen(),
+    listDirty: (limit) => store.listDirty(limit),
+    listOutbox: () => store.listOutbox(),
+    getState: () => store.getState(),
+    isEmpty,
+    commit(change) {
+      // Noted before the write starts, whether or not it succeeds: a read racing the commit,
+      // or following a failed one, goes to storage (never wrong, only slower).
+      for (const r of change.records ?? []) committed.add(keyOf(r));
+      return store.commit(change);
+    },
+  };
+}
