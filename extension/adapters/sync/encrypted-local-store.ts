@@ -154,7 +154,8 @@ export function createEncryptedLocalStore(
     if (relay !== undefined) {
       row.env = relay.envelope;
       row.sealed = 'relay';
-      remember(row.key, sealing(row).tag, row.env, relay.doc);
+      // Not remembered: the engine reports the value to the bridge as it commits, so nothing
+      // reads a relay copy back in this session (a first sync would clone 10,000 documents).
     } else if (r.doc !== undefined) {
       const { ctx, tag } = sealing(row);
       row.env = await sealJson(key(r.collection, r.id), ctx, r.doc);

@@ -185,13 +185,19 @@ export async function applyNoted(
   taken: Map<string, RemoteNote>,
 ): Promise<number> {
   let n = 0;
-  const ids = [...taken.keys()];
   const present = presentOf(ctx, c);
+  const fresh = [...taken.keys()].filter(
+    (id) => taken.get(id)?.value !== undefined && !present.has(id),
+  );
+  const chunks = Array.from({ length: Math.ceil(fresh.length / WRITE_BATCH) }, (_, i) =>
+    fresh.slice(i * WRITE_BATCH, (i + 1) * WRITE_BATCH),
+  );
+  // Added concurrently (distinct ids): sealing one batch overlaps storing another.
+  const added = await Promise.all(chunks.map((chunk) => addFresh(ctx, c, chunk, taken)));
+  added.forEach((ok, i) => ok && (n += chunks[i]!.length));
+  const ids = [...taken.keys()];
   for (let i = 0; i < ids.length; i += WRITE_BATCH) {
-    const chunk = ids.slice(i, i + WRITE_BATCH);
-    const fresh = chunk.filter((id) => taken.get(id)?.value !== undefined && !present.has(id));
-    if (await addFresh(ctx, c, fresh, taken)) n += fresh.length;
-    const rest = chunk.filter((id) => taken.has(id));
+    const rest = ids.slice(i, i + WRITE_BATCH);
     const unknown = rest.filter((id) => taken.get(id) === undefined);
     const [rows, read] = await Promise.all([
       c.rowsOf ? c.rowsOf(rest) : Promise.all(rest.map((id) => c.row(id))),

@@ -10,7 +10,14 @@ import { SyncError } from './errors';
 import { parseHlc } from './hlc';
 import { mergeRecord } from './merge';
 import type { LocalRecord, OutboxOp, StoreCommit, SyncState } from './ports';
-import { verifyServed, type ServedVersion, type Verified } from './remote-verify';
+import {
+  checkServed,
+  openServed,
+  verifyServed,
+  type Opened,
+  type ServedVersion,
+  type Verified,
+} from './remote-verify';
 import { docStamps, sameJson, type MergePolicy } from './sync-doc';
 import type { PassContext } from './sync-pass';
 
@@ -63,7 +70,14 @@ function outcome(
     const acked = { ...base, seen: v.seen, dirty: base.localVersion !== own.localVersion };
     return { records: [acked], drop, remote: false };
   }
-  if (v.doc !== undefined) for (const s of docStamps(v.doc)) ctx.clock.observe(parseHlc(s));
+  if (v.doc !== undefined) {
+    // Stamps sort as strings (hlc.ts): observing the newest one is observing them all.
+    const newest = docStamps(v.doc).reduce<string | undefined>(
+      (max, s) => (max === undefined || s > max ? s : max),
+      undefined,
+    );
+    if (newest !== undefined) ctx.clock.observe(parseHlc(newest));
+  }
   const out = mergeRecord({
     policy,
     collection: served.collection,
@@ -122,38 +136,50 @@ export async function applyServed(ctx: PassContext, served: ServedVersion): Prom
   return true;
 }
 
-type Settled = { ok: true; v: Verified } | { ok: false; error: unknown };
+/**
+ * Opens every envelope of a pulled page (WebCrypto works concurrently), independent of local
+ * state, so the next page can be opened while this one is applied. Undefined where the
+ * collection is not synced here. Never rejects.
+ */
+export function openPage(
+  ctx: PassContext,
+  page: readonly ServedVersion[],
+): Promise<(Opened | undefined)[]> {
+  return Promise.all(
+    page.map((served) => {
+      const policy = policyFor(ctx, served);
+      return policy === undefined ? undefined : openServed(served, ctx.keys, policy);
+    }),
+  );
+}
 
 /**
  * Applies one pulled page in order, as one commit that also stores `nextState()` (the
- * advanced cursor; adopted in memory only once committed). If a record is refused, the
- * records before it are still committed (they were verified), the cursor is not, and the
- * refusal is thrown. Returns how many records applied.
+ * advanced cursor; adopted in memory only once committed). `opening` is the page's
+ * {@link openPage}, if it was started early. If a record is refused, the records before it
+ * are still committed (they were verified), the cursor is not, and the refusal is thrown.
+ * Returns how many records applied.
  */
 export async function applyPage(
   ctx: PassContext,
   page: readonly ServedVersion[],
   nextState: () => SyncState,
+  opening: Promise<(Opened | undefined)[]> = openPage(ctx, page),
 ): Promise<number> {
-  const wanted = page.flatMap((served) => {
+  const wanted = page.flatMap((served, at) => {
     const policy = policyFor(ctx, served);
-    return policy === undefined ? [] : [{ served, policy }];
+    return policy === undefined ? [] : [{ served, policy, at }];
   });
-  const stored = await ctx.store.getRecords(wanted.map((w) => w.served));
+  const [stored, opened] = await Promise.all([
+    ctx.store.getRecords(wanted.map((w) => w.served)),
+    opening,
+  ]);
+  // A record served twice in one page is checked again at its turn, against the first result.
   const current = new Map<string, LocalRecord>();
-  // Open every envelope at once (WebCrypto works concurrently); a record served twice in
-  // one page is verified again at its turn, against the first one's result.
-  const early = wanted.map(({ served, policy }, i): Promise<Settled> | undefined => {
+  wanted.forEach(({ served }, i) => {
     const k = keyOf(served.collection, served.id);
-    if (current.has(k)) return undefined;
-    const local = stored[i] ?? emptyRecord(served.collection, served.id);
-    current.set(k, local);
-    return verifyServed(served, local.seen, ctx.keys, policy).then(
-      (v): Settled => ({ ok: true, v }),
-      (error: unknown): Settled => ({ ok: false, error }),
-    );
+    if (!current.has(k)) current.set(k, stored[i] ?? emptyRecord(served.collection, served.id));
   });
-  const settled = await Promise.all(early);
   const queued = new Map<string, OutboxOp[]>();
   for (const o of await ctx.store.listOutbox()) {
     const k = keyOf(o.collection, o.id);
@@ -164,14 +190,16 @@ export async function applyPage(
   const remote: LocalRecord[] = [];
   let applied = 0;
   let refusal: { error: unknown } | undefined;
-  for (const [i, { served, policy }] of wanted.entries()) {
+  for (const { served, policy, at } of wanted) {
     const k = keyOf(served.collection, served.id);
     const local = current.get(k)!;
     let v: Verified;
-    const s = settled[i];
     try {
-      if (s !== undefined && !s.ok) throw s.error;
-      v = s?.ok === true ? s.v : await verifyServed(served, local.seen, ctx.keys, policy);
+      const o = opened[at];
+      v =
+        o === undefined
+          ? await verifyServed(served, local.seen, ctx.keys, policy)
+          : checkServed(served, local.seen, o);
     } catch (error) {
       refusal = { error };
       break;

@@ -24,15 +24,83 @@ export type Verified =
   { kind: 'duplicate' } | { kind: 'new'; seen: SeenVersion; doc: SyncDoc | undefined };
 
 /**
- * Checks `served` against `seen` (rollback, resurrection, equivocation), then opens the
- * envelope under the AAD rebuilt from the outer record (swap). Returns the parsed document.
+ * What opening a served version gave, before any comparison with local state (so a page can
+ * be opened while the previous one is still being applied). Errors are kept, not thrown:
+ * {@link checkServed} throws them in the order {@link verifyServed} always checked.
  */
-export async function verifyServed(
+export interface Opened {
+  /** A live record without content or with malformed base64 (after the rollback checks). */
+  malformed?: SyncError;
+  /** Hex SHA-256 of the envelope ('' for a tombstone or a malformed one). */
+  hash: string;
+  /** The document, or why it is not this record's (thrown after the duplicate check). */
+  doc: { ok: true; value: SyncDoc | undefined } | { ok: false; error: unknown };
+}
+
+/** Decodes, hashes and opens `served` under the AAD rebuilt from the outer record. Never throws. */
+export async function openServed(
   served: ServedVersion,
-  seen: SeenVersion | undefined,
   keys: SyncKeys,
   policy: MergePolicy,
-): Promise<Verified> {
+): Promise<Opened> {
+  const d = { collection: served.collection, id: served.id, revision: served.revision };
+  if (served.deleted) return { hash: '', doc: { ok: true, value: undefined } };
+  if (served.envelope === undefined) {
+    const malformed = new SyncError(
+      'record-swap',
+      'The relay served a live record without content.',
+      d,
+    );
+    return { malformed, hash: '', doc: { ok: false, error: malformed } };
+  }
+  let envelope: Uint8Array;
+  try {
+    envelope = fromBase64(served.envelope);
+  } catch (cause) {
+    const malformed = new SyncError('record-swap', 'The relay served a malformed envelope.', d, {
+      cause,
+    });
+    return { malformed, hash: '', doc: { ok: false, error: malformed } };
+  }
+  const hash = await sha256Hex(envelope);
+  try {
+    const key = keys.collectionKey(served.collection);
+    if (key === undefined) {
+      throw new SyncError('record-swap', 'A record arrived in an unknown collection.', d);
+    }
+    const ctx: RecordContext = {
+      vaultId: keys.vaultId,
+      collection: served.collection,
+      recordId: served.id,
+      revision: served.revision,
+      deleted: false,
+    };
+    let raw: unknown;
+    try {
+      raw = await openJson(key, ctx, envelope);
+    } catch (cause) {
+      // decrypt-failed / bad-envelope: sealed for another record, revision, collection or
+      // account (or mangled). Either way it is not this record's content.
+      throw new SyncError('record-swap', 'An envelope does not belong to its record.', d, {
+        cause,
+      });
+    }
+    return { hash, doc: { ok: true, value: parseSyncDoc(raw, policy) } };
+  } catch (error) {
+    return { hash, doc: { ok: false, error } };
+  }
+}
+
+/**
+ * Checks an opened `served` against `seen` (rollback, resurrection, equivocation); the
+ * envelope was opened under the AAD rebuilt from the outer record (swap). Returns the
+ * parsed document, or throws the typed SyncError.
+ */
+export function checkServed(
+  served: ServedVersion,
+  seen: SeenVersion | undefined,
+  opened: Opened,
+): Verified {
   const d = { collection: served.collection, id: served.id, revision: served.revision };
   if (seen !== undefined) {
     if (seen.deleted && !served.deleted) {
@@ -49,44 +117,23 @@ export async function verifyServed(
       });
     }
   }
-  let envelope: Uint8Array | undefined;
-  let hash = '';
-  if (!served.deleted) {
-    if (served.envelope === undefined) {
-      throw new SyncError('record-swap', 'The relay served a live record without content.', d);
-    }
-    try {
-      envelope = fromBase64(served.envelope);
-    } catch (cause) {
-      throw new SyncError('record-swap', 'The relay served a malformed envelope.', d, { cause });
-    }
-    hash = await sha256Hex(envelope);
-  }
+  if (opened.malformed !== undefined) throw opened.malformed;
+  const hash = opened.hash;
   if (seen !== undefined && served.revision === seen.revision) {
     if (seen.deleted === served.deleted && seen.hash === hash) return { kind: 'duplicate' };
     throw new SyncError('equivocation', 'The relay served two versions of one revision.', d);
   }
+  if (!opened.doc.ok) throw opened.doc.error;
   const next: SeenVersion = { revision: served.revision, deleted: served.deleted, hash };
-  if (envelope === undefined) return { kind: 'new', seen: next, doc: undefined };
+  return { kind: 'new', seen: next, doc: opened.doc.value };
+}
 
-  const key = keys.collectionKey(served.collection);
-  if (key === undefined) {
-    throw new SyncError('record-swap', 'A record arrived in an unknown collection.', d);
-  }
-  const ctx: RecordContext = {
-    vaultId: keys.vaultId,
-    collection: served.collection,
-    recordId: served.id,
-    revision: served.revision,
-    deleted: false,
-  };
-  let raw: unknown;
-  try {
-    raw = await openJson(key, ctx, envelope);
-  } catch (cause) {
-    // decrypt-failed / bad-envelope: sealed for another record, revision, collection or
-    // account (or mangled). Either way it is not this record's content.
-    throw new SyncError('record-swap', 'An envelope does not belong to its record.', d, { cause });
-  }
-  return { kind: 'new', seen: next, doc: parseSyncDoc(raw, policy) };
+/** {@link openServed} then {@link checkServed}: one served version, verified. */
+export async function verifyServed(
+  served: ServedVersion,
+  seen: SeenVersion | undefined,
+  keys: SyncKeys,
+  policy: MergePolicy,
+): Promise<Verified> {
+  return checkServed(served, seen, await openServed(served, keys, policy));
 }

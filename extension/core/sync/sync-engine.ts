@@ -199,7 +199,7 @@ export function createSyncEngine(o: SyncEngineOptions): SyncEngine {
       policyOf,
       newId,
       now,
-      pullLimit: o.pullLimit ?? 500,
+      pullLimit: o.pullLimit ?? 1000,
       maxOpsPerPush: o.maxOpsPerPush ?? 200,
       maxManifestChars: base64Length(o.maxManifestBytes ?? DEFAULT_MAX_ENVELOPE_BYTES),
       state,

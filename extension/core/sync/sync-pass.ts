@@ -5,7 +5,8 @@
  * be run again: ops replay under the same op id and pulled records are idempotent.
  */
 import type { PullReply } from '../../../shared/protocol';
-import { applyPage, checkSeq } from './apply-served';
+import { applyPage, checkSeq, openPage } from './apply-served';
+import type { Opened } from './remote-verify';
 import { serializeHlc, type HlcClock } from './hlc';
 import type { SyncConflict } from './merge';
 import type { LocalRecord, LocalRecordStore, RelayTransport, SyncKeys, SyncState } from './ports';
@@ -65,34 +66,49 @@ export function saveState(ctx: PassContext): SyncState {
   return { ...ctx.state };
 }
 
+/** A requested page: its reply, and its envelopes being opened as soon as it arrives. */
+interface Fetched {
+  since: number;
+  page: Promise<{ reply: PullReply; opening: Promise<(Opened | undefined)[]> }>;
+}
+
+function fetchPage(ctx: PassContext, since: number): Fetched {
+  const page = ctx.transport
+    .pull(since, ctx.pullLimit)
+    .then((reply) => ({ reply, opening: openPage(ctx, reply.records) }));
+  // Settled here too, so a page that fails to apply leaves no unhandled rejection.
+  page.catch(() => undefined);
+  return { since, page };
+}
+
 /**
  * Pulls every page since the cursor; each page is applied and its cursor stored in one commit.
- * The next page is requested while this one is verified and applied (a read the relay would
- * serve anyway); it is used only if this page committed the cursor it was requested from.
+ * The next page is requested, and its envelopes opened, while this one is applied (a read the
+ * relay would serve anyway, and decryption that does not depend on local state); it is used
+ * only if this page committed the cursor it was requested from.
  */
 export async function pullAll(ctx: PassContext): Promise<void> {
-  let ahead: { since: number; reply: Promise<PullReply> } | undefined;
+  let ahead: Fetched | undefined;
   for (;;) {
     const since = ctx.state.cursor;
-    const reply = await (ahead?.since === since
-      ? ahead.reply
-      : ctx.transport.pull(since, ctx.pullLimit));
+    const { reply, opening } = await (ahead?.since === since ? ahead : fetchPage(ctx, since)).page;
     ahead = undefined;
     checkSeq(reply.seq, ctx.state);
     const maxSeq = reply.records.reduce((m, r) => Math.max(m, r.seq), since);
     // Never trust a cursor beyond what was delivered or behind where we were.
     const cursor = Math.max(since, Math.min(reply.cursor, maxSeq));
-    if (reply.hasMore && cursor > since) {
-      ahead = { since: cursor, reply: ctx.transport.pull(cursor, ctx.pullLimit) };
-      // Settled here too, so a page that fails to apply leaves no unhandled rejection.
-      ahead.reply.catch(() => undefined);
-    }
+    if (reply.hasMore && cursor > since) ahead = fetchPage(ctx, cursor);
     const applied = await ctx.atomic(() =>
-      applyPage(ctx, reply.records, () => ({
-        ...saveState(ctx),
-        cursor,
-        highestSeq: Math.max(ctx.state.highestSeq, reply.seq),
-      })),
+      applyPage(
+        ctx,
+        reply.records,
+        () => ({
+          ...saveState(ctx),
+          cursor,
+          highestSeq: Math.max(ctx.state.highestSeq, reply.seq),
+        }),
+        opening,
+      ),
     );
     ctx.report.pulled += applied;
     if (!reply.hasMore || ctx.state.cursor === since) return;
