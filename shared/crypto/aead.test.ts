@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { aesGcmDecrypt, aesGcmEncrypt, forgetAesKey } from './aead';
 import { fromHex, toHex } from './bytes';
 import { CryptoError } from './errors';
@@ -106,5 +106,29 @@ describe('AES-256-GCM failure modes', () => {
     key.fill(1);
     forgetAesKey(key);
     expect(Array.from(await aesGcmDecrypt(key, nonce, ct, new Uint8Array(0)))).toEqual([1, 2, 3]);
+  });
+});
+
+describe('AES-256-GCM key cache', () => {
+  it('imports a key once for many concurrent calls (a pulled page opens 1,000 at once)', async () => {
+    const importKey = vi.spyOn(globalThis.crypto.subtle, 'importKey');
+    try {
+      const key = globalThis.crypto.getRandomValues(new Uint8Array(32));
+      const nonce = new Uint8Array(12);
+      const cts = await Promise.all(
+        Array.from({ length: 50 }, (_, i) =>
+          aesGcmEncrypt(key, nonce, new Uint8Array([i]), new Uint8Array(0)),
+        ),
+      );
+      expect(importKey).toHaveBeenCalledTimes(1);
+      expect(await aesGcmDecrypt(key, nonce, cts[7]!, new Uint8Array(0))).toEqual(
+        new Uint8Array([7]),
+      );
+      forgetAesKey(key);
+      await aesGcmEncrypt(key, nonce, new Uint8Array([1]), new Uint8Array(0));
+      expect(importKey).toHaveBeenCalledTimes(2);
+    } finally {
+      importKey.mockRestore();
+    }
   });
 });

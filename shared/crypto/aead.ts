@@ -17,7 +17,8 @@ interface CachedKey {
   // A private copy of the bytes the CryptoKey was imported from: if the caller mutates or
   // wipes its array (e.g. on lock), the stale CryptoKey must not keep working.
   bytes: Uint8Array;
-  key: CryptoKey;
+  /** The import, shared by every call made while it runs (a page of 1,000 opens at once). */
+  key: Promise<CryptoKey>;
 }
 
 // Keyed by the caller's Uint8Array object, so entries die with it (no global key registry).
@@ -35,11 +36,14 @@ async function importAesKey(raw: Uint8Array): Promise<CryptoKey> {
   const hit = cache.get(raw);
   if (hit !== undefined && constantTimeEqual(hit.bytes, raw)) return hit.key;
   const bytes = raw.slice();
-  const key = await globalThis.crypto.subtle.importKey('raw', buf(bytes), 'AES-GCM', false, [
+  const key = globalThis.crypto.subtle.importKey('raw', buf(bytes), 'AES-GCM', false, [
     'encrypt',
     'decrypt',
   ]);
-  cache.set(raw, { bytes, key });
+  const entry = { bytes, key };
+  cache.set(raw, entry);
+  // A failed import is not remembered (unless the entry was replaced meanwhile).
+  key.catch(() => cache.get(raw) === entry && cache.delete(raw));
   return key;
 }
 

@@ -1,4 +1,5 @@
 import type { Table } from 'dexie';
+import { rawWrite } from './raw-write';
 import { RecordError, type RecordQuery } from '../../core/records/record-repo-port';
 import type { RecordRow } from './schema';
 
@@ -33,12 +34,15 @@ export function createDexieRecordTable(table: Table<RecordRow, string>): RecordT
     async addMany(rows) {
       if (rows.length === 0) return;
       try {
-        // An explicit transaction: a failed add rejects bulkAdd inside it, which aborts the
-        // whole transaction (bulkAdd alone would keep the rows that did not fail).
-        await table.db.transaction('rw', table, () => table.bulkAdd([...rows]));
+        // One raw transaction (rawWrite): a failed add aborts it, so nothing is written. The
+        // rows come from the sync bridge, which must not hear them back as local edits.
+        await rawWrite(table.db, [table.name], (tx) => {
+          const store = tx.objectStore(table.name);
+          for (const row of rows) store.add(row);
+        });
       } catch (cause) {
         const name = (cause as { name?: unknown } | null)?.name;
-        if (name === 'BulkError' || name === 'ConstraintError') {
+        if (name === 'ConstraintError') {
           throw new RecordError('exists', undefined, { cause });
         }
         throw cause;

@@ -4,6 +4,7 @@
  * existing plain `meta` table, which holds the (content-free) sync state.
  */
 import type { Dexie, Table } from 'dexie';
+import { rawWrite } from '../db/raw-write';
 import type { OutboxOp, SyncState } from '../../core/sync/ports';
 import type { SyncRow, SyncRowBackend } from './encrypted-local-store';
 
@@ -44,19 +45,17 @@ export function createDexieSyncBackend(db: Dexie, t: DexieSyncTables): SyncRowBa
       const row = await t.meta.get(SYNC_STATE_META_KEY);
       return row?.value as SyncState | undefined;
     },
-    async write(batch) {
-      await db.transaction('rw', [t.records, t.outbox, t.meta], async () => {
-        if (batch.rows !== undefined && batch.rows.length > 0) await t.records.bulkPut(batch.rows);
-        if (batch.outboxDelete !== undefined && batch.outboxDelete.length > 0) {
-          await t.outbox.bulkDelete(batch.outboxDelete);
-        }
-        if (batch.outboxPut !== undefined && batch.outboxPut.length > 0) {
-          await t.outbox.bulkPut(batch.outboxPut);
-        }
+    // Raw (rawWrite): a pulled page is 1,000 rows, and nothing observes these tables.
+    write: (batch) =>
+      rawWrite(db, [t.records.name, t.outbox.name, t.meta.name], (tx) => {
+        const records = tx.objectStore(t.records.name);
+        const outbox = tx.objectStore(t.outbox.name);
+        for (const row of batch.rows ?? []) records.put(row);
+        for (const opId of batch.outboxDelete ?? []) outbox.delete(opId);
+        for (const op of batch.outboxPut ?? []) outbox.put(op);
         if (batch.state !== undefined) {
-          await t.meta.put({ key: SYNC_STATE_META_KEY, value: batch.state });
+          tx.objectStore(t.meta.name).put({ key: SYNC_STATE_META_KEY, value: batch.state });
         }
-      });
-    },
+      }),
   };
 }

@@ -155,4 +155,31 @@ describe('absent-record reads (first sync)', () => {
     expect(await wrapped.getRecord('memory', 'k1')).toBeUndefined();
     expect(spy.reads).toEqual(['memory/k1', 'memory/k1']);
   });
+
+  it('lists seen versions from what it committed, until a commit fails', async () => {
+    const { device } = await seededRelay(25);
+    const spy = spyStore();
+    let listed = 0;
+    let failNext = false;
+    const counted: LocalRecordStore = {
+      ...spy.store,
+      listSeen: () => ((listed += 1), spy.inner.listSeen()),
+      commit: (change) =>
+        failNext ? Promise.reject(new Error('quota')) : spy.inner.commit(change),
+    };
+    const wrapped = skipAbsentReads(counted);
+    // (The engine wraps its store again; this first read starts this wrapper's tracking.)
+    expect(await wrapped.getRecord('conversations', 'c0')).toBeUndefined();
+    const b = device(wrapped);
+    await b.engine.sync(); // pulls, then checks the manifest against every seen version
+    const sort = (l: { id: string }[]) => [...l].sort((x, y) => (x.id < y.id ? -1 : 1));
+    expect(sort(await wrapped.listSeen())).toEqual(sort(await spy.inner.listSeen()));
+    expect(listed).toBe(0);
+    failNext = true;
+    await expect(b.engine.setFields('conversations', 'c1', { title: 'x' })).rejects.toThrow(
+      'quota',
+    );
+    await wrapped.listSeen();
+    expect(listed).toBe(1);
+  });
 });

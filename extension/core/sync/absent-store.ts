@@ -4,13 +4,16 @@
  * record this decorator has not committed since cannot exist, so `getRecord`/`getRecords`
  * answer `undefined` for it without touching storage: a first sync of 10,000 records issues
  * no per-record reads. Every key committed (or being committed) is read normally from then on.
+ * Likewise `listSeen` (the manifest check's view of every record) is answered from the seen
+ * versions this decorator committed, while every commit so far succeeded and none is running:
+ * the store then holds exactly those rows, and reading them back (10,000 envelopes) is saved.
  *
  * Sound only while every write to the store goes through this decorator: the engine wraps
  * its store once (sync-engine.ts) and all its writes (pulls, pushes, local writes) use that
  * reference, and one engine runs per profile (the sync leader lock). A store cleared behind
  * its back only makes some reads real ones, which is always correct.
  */
-import type { LocalRecord, LocalRecordStore, RecordKey } from './ports';
+import type { LocalRecord, LocalRecordStore, RecordKey, SeenEntry } from './ports';
 
 const keyOf = (k: RecordKey) => `${k.collection}\u0000${k.id}`;
 
@@ -21,6 +24,10 @@ export function skipAbsentReads(store: LocalRecordStore): LocalRecordStore {
   /** Keys committed through this decorator (reads of them are real). */
   const committed = new Set<string>();
   let startedEmpty: Promise<boolean> | undefined;
+  /** The seen version of every record committed, while that is all the store holds. */
+  const seen = new Map<string, SeenEntry>();
+  let exact = true;
+  let running = 0;
 
   /** Whether the store was empty when first used (checked once; a failure means "not known"). */
   function tracking(): Promise<boolean> {
@@ -44,7 +51,10 @@ export function skipAbsentReads(store: LocalRecordStore): LocalRecordStore {
     },
     getRecords,
     listRecords: (collection) => store.listRecords(collection),
-    listSeen: () => store.listSeen(),
+    async listSeen() {
+      if (!exact || running > 0 || !(await tracking())) return store.listSeen();
+      return [...seen.values()].map((e) => ({ ...e }));
+    },
     listDirty: (limit) => store.listDirty(limit),
     listOutbox: () => store.listOutbox(),
     getState: () => store.getState(),
@@ -52,8 +62,22 @@ export function skipAbsentReads(store: LocalRecordStore): LocalRecordStore {
     commit(change) {
       // Noted before the write starts, whether or not it succeeds: a read racing the commit,
       // or following a failed one, goes to storage (never wrong, only slower).
-      for (const r of change.records ?? []) committed.add(keyOf(r));
-      return store.commit(change);
+      const records = change.records ?? [];
+      for (const r of records) committed.add(keyOf(r));
+      running += 1;
+      return store.commit(change).then(
+        () => {
+          running -= 1;
+          for (const r of records) {
+            seen.set(keyOf(r), { collection: r.collection, id: r.id, seen: r.seen });
+          }
+        },
+        (error: unknown) => {
+          running -= 1;
+          exact = false; // what the store holds is not known any more
+          throw error;
+        },
+      );
     },
   };
 }
