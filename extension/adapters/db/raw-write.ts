@@ -23,8 +23,7 @@ export async function rawWrite(
   await new Promise<void>((resolve, reject) => {
     const tx = idb.transaction([...stores], 'readwrite');
     tx.oncomplete = () => resolve();
-    tx.onabort = () =>
-      reject(tx.error ?? new DOMException('The write was aborted.', 'AbortError'));
+    tx.onabort = () => reject(tx.error ?? new DOMException('The write was aborted.', 'AbortError'));
     try {
       fill(tx);
     } catch (error) {
