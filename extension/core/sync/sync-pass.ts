@@ -72,9 +72,12 @@ interface Fetched {
   page: Promise<{ reply: PullReply; opening: Promise<(Opened | undefined)[]> }>;
 }
 
-function fetchPage(ctx: PassContext, since: number): Fetched {
+/** The first page of a pull is small, so verifying and storing start while the rest loads. */
+export const FIRST_PULL_LIMIT = 200;
+
+function fetchPage(ctx: PassContext, since: number, limit: number): Fetched {
   const page = ctx.transport
-    .pull(since, ctx.pullLimit)
+    .pull(since, limit)
     .then((reply) => ({ reply, opening: openPage(ctx, reply.records) }));
   // Settled here too, so a page that fails to apply leaves no unhandled rejection.
   page.catch(() => undefined);
@@ -91,13 +94,15 @@ export async function pullAll(ctx: PassContext): Promise<void> {
   let ahead: Fetched | undefined;
   for (;;) {
     const since = ctx.state.cursor;
-    const { reply, opening } = await (ahead?.since === since ? ahead : fetchPage(ctx, since)).page;
+    const first = ahead === undefined ? Math.min(FIRST_PULL_LIMIT, ctx.pullLimit) : ctx.pullLimit;
+    const { reply, opening } = await (ahead?.since === since ? ahead : fetchPage(ctx, since, first))
+      .page;
     ahead = undefined;
     checkSeq(reply.seq, ctx.state);
     const maxSeq = reply.records.reduce((m, r) => Math.max(m, r.seq), since);
     // Never trust a cursor beyond what was delivered or behind where we were.
     const cursor = Math.max(since, Math.min(reply.cursor, maxSeq));
-    if (reply.hasMore && cursor > since) ahead = fetchPage(ctx, cursor);
+    if (reply.hasMore && cursor > since) ahead = fetchPage(ctx, cursor, ctx.pullLimit);
     const applied = await ctx.atomic(() =>
       applyPage(
         ctx,
