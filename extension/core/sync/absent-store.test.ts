@@ -182,4 +182,37 @@ describe('absent-record reads (first sync)', () => {
     await wrapped.listSeen();
     expect(listed).toBe(1);
   });
+
+  it('reads the outbox once, then keeps it in step with the commits', async () => {
+    const spy = spyStore();
+    let reads = 0;
+    let failNext = false;
+    const wrapped = skipAbsentReads({
+      ...spy.store,
+      listOutbox: () => ((reads += 1), spy.inner.listOutbox()),
+      commit: (change) =>
+        failNext ? Promise.reject(new Error('quota')) : spy.inner.commit(change),
+    });
+    const op = (opId: string) => ({
+      opId,
+      collection: 'memory',
+      id: opId,
+      baseRevision: 0,
+      revision: 1,
+      deleted: false,
+      envelope: new Uint8Array([1]),
+      hash: 'h',
+      localVersion: 1,
+    });
+    expect(await wrapped.listOutbox()).toEqual([]);
+    await wrapped.commit({ outboxPut: [op('o1'), op('o2')] });
+    await wrapped.commit({ outboxDelete: ['o1'] });
+    expect((await wrapped.listOutbox()).map((o) => o.opId)).toEqual(['o2']);
+    expect(reads).toBe(1);
+    expect(await wrapped.listOutbox()).toEqual(await spy.inner.listOutbox());
+    failNext = true;
+    await expect(wrapped.commit({ outboxPut: [op('o3')] })).rejects.toThrow('quota');
+    await wrapped.listOutbox();
+    expect(reads).toBe(2); // after a failed commit the store is asked again
+  });
 });

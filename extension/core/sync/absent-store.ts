@@ -7,13 +7,14 @@
  * Likewise `listSeen` (the manifest check's view of every record) is answered from the seen
  * versions this decorator committed, while every commit so far succeeded and none is running:
  * the store then holds exactly those rows, and reading them back (10,000 envelopes) is saved.
+ * And the outbox (read by every pulled page) is read once, then kept in step with the commits.
  *
  * Sound only while every write to the store goes through this decorator: the engine wraps
  * its store once (sync-engine.ts) and all its writes (pulls, pushes, local writes) use that
  * reference, and one engine runs per profile (the sync leader lock). A store cleared behind
  * its back only makes some reads real ones, which is always correct.
  */
-import type { LocalRecord, LocalRecordStore, RecordKey, SeenEntry } from './ports';
+import type { LocalRecord, LocalRecordStore, OutboxOp, RecordKey, SeenEntry } from './ports';
 
 const keyOf = (k: RecordKey) => `${k.collection}\u0000${k.id}`;
 
@@ -28,6 +29,20 @@ export function skipAbsentReads(store: LocalRecordStore): LocalRecordStore {
   const seen = new Map<string, SeenEntry>();
   let exact = true;
   let running = 0;
+  /** The outbox as stored, once read with no commit running (undefined: read it). */
+  let outbox: Map<string, OutboxOp> | undefined;
+  /** Bumped by every commit that ends, so a read that raced one is not kept. */
+  let commits = 0;
+
+  async function listOutbox(): Promise<OutboxOp[]> {
+    if (outbox === undefined) {
+      const before = commits;
+      const ops = await store.listOutbox();
+      if (running === 0 && commits === before) outbox = new Map(ops.map((o) => [o.opId, o]));
+      return ops;
+    }
+    return [...outbox.values()].map((o) => ({ ...o }));
+  }
 
   /** Whether the store was empty when first used (checked once; a failure means "not known"). */
   function tracking(): Promise<boolean> {
@@ -56,7 +71,7 @@ export function skipAbsentReads(store: LocalRecordStore): LocalRecordStore {
       return [...seen.values()].map((e) => ({ ...e }));
     },
     listDirty: (limit) => store.listDirty(limit),
-    listOutbox: () => store.listOutbox(),
+    listOutbox,
     getState: () => store.getState(),
     isEmpty,
     commit(change) {
@@ -68,13 +83,18 @@ export function skipAbsentReads(store: LocalRecordStore): LocalRecordStore {
       return store.commit(change).then(
         () => {
           running -= 1;
+          commits += 1;
+          for (const opId of change.outboxDelete ?? []) outbox?.delete(opId);
+          for (const op of change.outboxPut ?? []) outbox?.set(op.opId, { ...op });
           for (const r of records) {
             seen.set(keyOf(r), { collection: r.collection, id: r.id, seen: r.seen });
           }
         },
         (error: unknown) => {
           running -= 1;
+          commits += 1;
           exact = false; // what the store holds is not known any more
+          outbox = undefined;
           throw error;
         },
       );
