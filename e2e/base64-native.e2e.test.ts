@@ -138,44 +138,41 @@ async function check(browser: Browser): Promise<PageResult> {
   return page.evaluate(runVectors);
 }
 
-describe('base64 on the built-in decoder', () => {
-  it('Chromium: uses Uint8Array.fromBase64 and keeps the strict contract', async () => {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'nook-b64-'));
-    const browser = await puppeteer.launch({
-      executablePath: CHROMIUM,
-      headless: true,
-      pipe: true,
-      userDataDir: dir,
-      args: CHROMIUM_ARGS,
-    });
-    try {
-      const r = await check(browser);
-      expect(r.native).toBe(true);
-      expect(r.failures).toEqual([]);
-      expect(r.checked).toBeGreaterThan(65_000);
-    } finally {
-      await browser.close();
-      fs.rmSync(dir, { recursive: true, force: true });
-    }
-  });
+/** Launches a browser on a scratch profile, checks the built-in decoder there, cleans up. */
+async function checkIn(prefix: string, launch: (userDataDir: string) => Promise<Browser>) {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+  const browser = await launch(dir);
+  try {
+    const r = await check(browser);
+    expect(r.native).toBe(true);
+    expect(r.failures).toEqual([]);
+    expect(r.checked).toBeGreaterThan(65_000);
+  } finally {
+    await browser.close();
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+}
 
-  it('Firefox ESR: uses Uint8Array.fromBase64 and keeps the strict contract', async () => {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'nook-b64-ff-'));
-    const browser = await puppeteer.launch({
-      browser: 'firefox',
-      executablePath: FIREFOX,
-      headless: true,
-      userDataDir: dir,
-      args: ['--remote-allow-system-access'],
-    });
-    try {
-      const r = await check(browser);
-      expect(r.native).toBe(true);
-      expect(r.failures).toEqual([]);
-      expect(r.checked).toBeGreaterThan(65_000);
-    } finally {
-      await browser.close();
-      fs.rmSync(dir, { recursive: true, force: true });
-    }
-  });
+describe('base64 on the built-in decoder', () => {
+  it('Chromium: uses Uint8Array.fromBase64 and keeps the strict contract', () =>
+    checkIn('nook-b64-', (userDataDir) =>
+      puppeteer.launch({
+        executablePath: CHROMIUM,
+        headless: true,
+        pipe: true,
+        userDataDir,
+        args: CHROMIUM_ARGS,
+      }),
+    ));
+
+  it('Firefox ESR: uses Uint8Array.fromBase64 and keeps the strict contract', () =>
+    checkIn('nook-b64-ff-', (userDataDir) =>
+      puppeteer.launch({
+        browser: 'firefox',
+        executablePath: FIREFOX,
+        headless: true,
+        userDataDir,
+        args: ['--remote-allow-system-access'],
+      }),
+    ));
 });

@@ -7,6 +7,7 @@ import { RecordError } from '../../core/records/record-repo-port';
 import { dexieBridgeCollection } from '../sync/dexie-bridge-collection';
 import { createRecordRepo } from './record-repo';
 import { createDexieRecordTable, createMemoryRecordTable, type RecordTable } from './record-table';
+import { countingTable, testMessage } from './record-repo-test-kit';
 import { openNookDb } from './schema';
 
 let vault: UnlockedVault;
@@ -14,35 +15,12 @@ beforeAll(async () => {
   vault = (await createVault({ passphrase: 'correct horse battery staple', kdf: KDF_FLOOR })).vault;
 });
 
-const msg = (id: string, content: string, createdAt = 1): Message => ({
-  id,
-  conversationId: 'c1',
-  role: 'user',
-  content,
-  createdAt,
-});
+const msg = testMessage;
 const entries = (n: number, from = 0) =>
   Array.from({ length: n }, (_, i) => ({
     id: `m${from + i}`,
     value: msg(`m${from + i}`, `text ${from + i}`, from + i),
   }));
-
-/** A table that counts every read. */
-function noReads(inner: RecordTable) {
-  const reads = { n: 0 };
-  const table: RecordTable = {
-    ...inner,
-    get(id) {
-      reads.n += 1;
-      return inner.get(id);
-    },
-    getMany(ids) {
-      reads.n += 1;
-      return inner.getMany(ids);
-    },
-  };
-  return { table, reads };
-}
 
 function repoOver(table: RecordTable, getVault: () => UnlockedVault = () => vault) {
   return createRecordRepo<Message>(table, 'messages', getVault, {
@@ -58,10 +36,10 @@ describe('record repository: addMany', () => {
     ['Dexie (fake-indexeddb)', () => createDexieRecordTable(dexieDb().messages)],
   ] as const) {
     it(`${name}: seals each new record as revision 1 without reading first`, async () => {
-      const { table, reads } = noReads(makeTable());
+      const { table, calls } = countingTable(makeTable());
       const repo = repoOver(table);
       expect(await repo.addMany(entries(250))).toEqual(entries(250).map(() => 1));
-      expect(reads.n).toBe(0);
+      expect(calls.get + calls.getMany).toBe(0);
       expect(await repo.get('m42')).toEqual(msg('m42', 'text 42', 42));
       const [row] = await table.getMany(['m7']);
       expect(row).toMatchObject({ rev: 1, deleted: 0, conversationId: 'c1', createdAt: 7 });

@@ -5,6 +5,7 @@ import { createVault, KDF_FLOOR, type UnlockedVault } from '../../../shared/cryp
 import type { Message } from '../../core/models';
 import { createRecordRepo } from './record-repo';
 import { createDexieRecordTable, createMemoryRecordTable, type RecordTable } from './record-table';
+import { countingTable, testMessage } from './record-repo-test-kit';
 import { openNookDb } from './schema';
 
 let vault: UnlockedVault;
@@ -12,34 +13,7 @@ beforeAll(async () => {
   vault = (await createVault({ passphrase: 'correct horse battery staple', kdf: KDF_FLOOR })).vault;
 });
 
-const msg = (id: string, content: string, createdAt = 1): Message => ({
-  id,
-  conversationId: 'c1',
-  role: 'user',
-  content,
-  createdAt,
-});
-
-/** A table that counts its single and bulk writes. */
-function countingTable(inner: RecordTable = createMemoryRecordTable()) {
-  const calls = { put: 0, putMany: 0, getMany: 0 };
-  const table: RecordTable = {
-    ...inner,
-    put(row) {
-      calls.put += 1;
-      return inner.put(row);
-    },
-    putMany(rows) {
-      calls.putMany += 1;
-      return inner.putMany(rows);
-    },
-    getMany(ids) {
-      calls.getMany += 1;
-      return inner.getMany(ids);
-    },
-  };
-  return { table, calls };
-}
+const msg = testMessage;
 
 function repoOver(table: RecordTable, getVault: () => UnlockedVault = () => vault) {
   let t = 1000;
@@ -60,7 +34,7 @@ describe('record repository: putMany', () => {
       { id: 'm2', value: msg('m2', 'launch code 4242', 8) },
     ]);
     expect(revs).toEqual([2, 1]);
-    expect(calls).toEqual({ put: 1, putMany: 1, getMany: 1 });
+    expect(calls).toMatchObject({ put: 1, putMany: 1, getMany: 1 });
     expect(inner.rows.get('m1')).toMatchObject({ rev: 2, conversationId: 'c1', createdAt: 7 });
     expect(Buffer.from(inner.rows.get('m2')!.env).toString('latin1')).not.toContain('4242');
     expect((await repo.get('m1')).content).toBe('new text');
@@ -105,7 +79,7 @@ describe('record repository: putMany', () => {
   it('an empty batch touches nothing', async () => {
     const { table, calls } = countingTable();
     expect(await repoOver(table).putMany([])).toEqual([]);
-    expect(calls).toEqual({ put: 0, putMany: 0, getMany: 0 });
+    expect(calls).toMatchObject({ put: 0, putMany: 0, getMany: 0 });
   });
 
   it('works over the real Dexie schema (fake-indexeddb), in the order given', async () => {

@@ -5,6 +5,7 @@ import type { Message } from '../../core/models';
 import { RecordError } from '../../core/records/record-repo-port';
 import { createRecordRepo } from './record-repo';
 import { createDexieRecordTable, createMemoryRecordTable } from './record-table';
+import { testMessage } from './record-repo-test-kit';
 import { openNookDb } from './schema';
 
 let vault: UnlockedVault;
@@ -15,13 +16,7 @@ beforeAll(async () => {
     .vault;
 });
 
-const msg = (id: string, content: string, createdAt = 1): Message => ({
-  id,
-  conversationId: 'c1',
-  role: 'user',
-  content,
-  createdAt,
-});
+const msg = testMessage;
 
 function messagesRepo(getVault: () => UnlockedVault = () => vault) {
   const table = createMemoryRecordTable();
