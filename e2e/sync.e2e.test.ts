@@ -277,7 +277,12 @@ describe('sync between two browsers (Chromium, built extension, real relay)', ()
     await setAutoLock(syncB, '17');
     await rename(chatB, 'Charlie', 'Charlie offline B');
     await waitFor(async () => (await syncB.pending()) > 0, 'B has changes waiting', 60_000);
-    expect(await syncB.error()).toMatch(/cannot be reached|not available/i);
+    // Said once the pass has spent its retries (backoff: about 8-15 s).
+    await waitFor(
+      async () => /cannot be reached|not available/i.test(await syncB.error()),
+      'B says the relay cannot be reached',
+      60_000,
+    );
 
     await startRelay();
     await waitTitles(
