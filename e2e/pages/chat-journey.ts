@@ -160,6 +160,12 @@ export function chatJourney(target: JourneyTarget): void {
       const prev = await chat.send('ahoy there');
       const last = await chat.waitAnswered(prev);
       expect(last.text).toContain('Echo: ahoy there');
+      // Screen readers hear the finished answer once, from the one live region.
+      await waitFor(
+        async () => (await chat.text('msg-announcer')).includes('Echo: ahoy there'),
+        'the finished answer announced',
+      );
+      expect(await chat.page.$$eval('[aria-live]', (els) => els.length)).toBe(1);
       // No provider chosen: the default (the first saved, OpenAI double) answered.
       const body = JSON.stringify(double.requests.filter((r) => r.method === 'POST').at(-1)?.body);
       expect(body).toContain('Answer like a pirate.');

@@ -1,5 +1,6 @@
 import { useState, type FormEvent } from 'react';
 import type { ChatController, ChatState } from '../../core/conversations/chat-controller';
+import { AnswerAnnouncer } from './answer-announcer';
 import { MessageList } from './message-list';
 
 /** Header (title, rename, delete), the messages, and the notices of the open conversation. */
@@ -89,6 +90,7 @@ export function ConversationView({ chat, state }: { chat: ChatController; state:
         </header>
       )}
       <MessageList chat={chat} state={state} />
+      <AnswerAnnouncer state={state} />
       {state.notice && (
         <p data-testid="chat-notice" className="notice" role="status">
           {state.notice}

@@ -78,13 +78,9 @@ export function MessageList({ chat, state }: { chat: ChatController; state: Chat
   const lastId = messages.at(-1)?.id;
   const busy = state.streamingId !== undefined;
   return (
-    <ol
-      ref={box}
-      data-testid="msg-list"
-      className="messages"
-      aria-live="polite"
-      onScroll={scroll.onScroll}
-    >
+    // Not a live region: finished answers are spoken by AnswerAnnouncer, so opening a
+    // conversation or mounting older messages announces nothing.
+    <ol ref={box} data-testid="msg-list" className="messages" onScroll={scroll.onScroll}>
       {start > 0 && (
         <li ref={earlierRow} className="center" data-no-anchor>
           <button
