@@ -26,8 +26,7 @@ const MAX_NAME_BYTES = 255;
 /** A file name chosen in the browser as a workspace path: its base name, checked. */
 export function uploadPath(name: string): string | undefined {
   const base = name.split(/[\\/]/).pop()?.normalize('NFC') ?? '';
-  // Control characters (NUL, newlines, DEL) are exactly what this check refuses in a file name.
-  // eslint-disable-next-line no-control-regex
+  // eslint-disable-next-line no-control-regex -- control characters (NUL, newlines, DEL) are exactly what this check refuses in a file name
   if (base === '' || base === '.' || base === '..' || /[\u0000-\u001f\u007f]/.test(base)) {
     return undefined;
   }
