@@ -6,18 +6,11 @@
  */
 import { WS_CLOSE } from '../../../shared/protocol';
 import { backoffDelay, type BackoffOptions } from '../../core/sync/backoff';
+import type { LedgerWebSocket } from '../../core/ledger/ledger-socket';
 import type { RelaySocket, SocketStatus } from '../../core/sync/ports';
 
 /** The subset of the WHATWG WebSocket this adapter uses (browser WebSocket, or `ws` in Node). */
-export interface WebSocketLike {
-  readonly readyState: number;
-  onopen: ((ev: unknown) => void) | null;
-  onmessage: ((ev: { data: unknown }) => void) | null;
-  onclose: ((ev: { code: number }) => void) | null;
-  onerror: ((ev: unknown) => void) | null;
-  send(data: string): void;
-  close(code?: number, reason?: string): void;
-}
+export type WebSocketLike = LedgerWebSocket;
 
 /** Options of {@link createWebSocketRelaySocket}. */
 export interface RelaySocketOptions {

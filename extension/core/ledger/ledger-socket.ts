@@ -20,7 +20,7 @@ export const LEDGER_SOCKET_SEGMENT_MS = 10 * 60_000;
 
 /**
  * The subset of the WHATWG WebSocket the extension uses (browser `WebSocket`, or `ws` in
- * Node); structurally the same as the adapters' `WebSocketLike`.
+ * Node); the adapters' `WebSocketLike` is this type.
  */
 export interface LedgerWebSocket {
   readonly readyState: number;

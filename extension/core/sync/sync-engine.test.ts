@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { isRelayError } from './errors';
 import { createFakeRelay } from './fake-relay';
 import { createTestDevice, fakeSyncKeys, snapshotDevice } from './sync-test-kit';
+import { wireOp } from './sync-push';
 
 function setup() {
   const relay = createFakeRelay();
@@ -267,15 +268,7 @@ describe('sync engine', () => {
     for (const [k, v] of first.store.records) restarted.store.records.set(k, v);
     for (const [k, v] of first.store.outbox) restarted.store.outbox.set(k, v);
     const reply = await relay.transport.push({
-      ops: [...restarted.store.outbox.values()].map((o) => ({
-        opId: o.opId,
-        collection: o.collection,
-        id: o.id,
-        baseRevision: o.baseRevision,
-        revision: o.revision,
-        deleted: o.deleted,
-        envelope: btoa(String.fromCharCode(...o.envelope!)),
-      })),
+      ops: [...restarted.store.outbox.values()].map(wireOp),
     });
     expect(reply.results[0]).toMatchObject({ status: 'applied', revision: 1 });
     expect(relay.state.seq).toBe(seqAfterApply);

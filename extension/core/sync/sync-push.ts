@@ -14,19 +14,16 @@ import { saveState, type PassContext } from './sync-pass';
 async function buildOp(ctx: PassContext, rec: LocalRecord): Promise<OutboxOp | undefined> {
   const baseRevision = rec.seen?.revision ?? 0;
   const revision = baseRevision + 1;
-  const opId = ctx.newId();
+  const head = {
+    opId: ctx.newId(),
+    collection: rec.collection,
+    id: rec.id,
+    baseRevision,
+    revision,
+    localVersion: rec.localVersion,
+  };
   if (rec.deleted || rec.doc === undefined) {
-    return {
-      opId,
-      collection: rec.collection,
-      id: rec.id,
-      baseRevision,
-      revision,
-      deleted: true,
-      envelope: undefined,
-      hash: '',
-      localVersion: rec.localVersion,
-    };
+    return { ...head, deleted: true, envelope: undefined, hash: '' };
   }
   const key = ctx.keys.collectionKey(rec.collection);
   if (key === undefined) return undefined;
@@ -39,15 +36,10 @@ async function buildOp(ctx: PassContext, rec: LocalRecord): Promise<OutboxOp | u
   };
   const envelope = await sealJson(key, rc, rec.doc);
   return {
-    opId,
-    collection: rec.collection,
-    id: rec.id,
-    baseRevision,
-    revision,
+    ...head,
     deleted: false,
     envelope,
     hash: await sha256Hex(envelope),
-    localVersion: rec.localVersion,
   };
 }
 
@@ -85,7 +77,8 @@ async function fillOutbox(ctx: PassContext): Promise<{ ops: OutboxOp[]; progress
   return { ops: fresh, progress: cleaned.length > 0 };
 }
 
-const wireOp = (o: OutboxOp): PushOp => ({
+/** An outbox op as the relay receives it. */
+export const wireOp = (o: OutboxOp): PushOp => ({
   opId: o.opId,
   collection: o.collection,
   id: o.id,
