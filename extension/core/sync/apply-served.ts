@@ -5,7 +5,6 @@
  * IndexedDB transaction) with the page's cursor. A single version (a push conflict's
  * `current`) goes through {@link applyServed}.
  */
-import { fromBase64 } from '../../../shared/crypto';
 import { SyncError } from './errors';
 import { parseHlc } from './hlc';
 import { mergeRecord } from './merge';
@@ -97,13 +96,9 @@ function outcome(
   // store may keep the relay's envelope as is instead of sealing the same document again.
   const doc = out.doc;
   if (!out.dirty && !out.deleted && doc !== undefined && v.doc !== undefined) {
-    if (served.envelope !== undefined && (doc === v.doc || sameJson(doc, v.doc))) {
+    if (v.envelope !== undefined && (doc === v.doc || sameJson(doc, v.doc))) {
       updated.doc = v.doc;
-      updated.relay = {
-        revision: served.revision,
-        envelope: fromBase64(served.envelope),
-        doc: v.doc,
-      };
+      updated.relay = { revision: served.revision, envelope: v.envelope, doc: v.doc };
     }
   }
   const copies: LocalRecord[] = out.copies.map((c) => ({

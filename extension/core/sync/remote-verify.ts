@@ -21,7 +21,14 @@ export interface ServedVersion {
 
 /** Outcome of {@link verifyServed}. */
 export type Verified =
-  { kind: 'duplicate' } | { kind: 'new'; seen: SeenVersion; doc: SyncDoc | undefined };
+  | { kind: 'duplicate' }
+  | {
+      kind: 'new';
+      seen: SeenVersion;
+      doc: SyncDoc | undefined;
+      /** The decoded envelope (undefined for a tombstone). */
+      envelope?: Uint8Array;
+    };
 
 /**
  * What opening a served version gave, before any comparison with local state (so a page can
@@ -35,6 +42,8 @@ export interface Opened {
   hash: string;
   /** The document, or why it is not this record's (thrown after the duplicate check). */
   doc: { ok: true; value: SyncDoc | undefined } | { ok: false; error: unknown };
+  /** The decoded envelope, when it decoded. */
+  envelope?: Uint8Array;
 }
 
 /** Decodes, hashes and opens `served` under the AAD rebuilt from the outer record. Never throws. */
@@ -85,7 +94,7 @@ export async function openServed(
         cause,
       });
     }
-    return { hash, doc: { ok: true, value: parseSyncDoc(raw, policy) } };
+    return { hash, envelope, doc: { ok: true, value: parseSyncDoc(raw, policy) } };
   } catch (error) {
     return { hash, doc: { ok: false, error } };
   }
@@ -125,7 +134,9 @@ export function checkServed(
   }
   if (!opened.doc.ok) throw opened.doc.error;
   const next: SeenVersion = { revision: served.revision, deleted: served.deleted, hash };
-  return { kind: 'new', seen: next, doc: opened.doc.value };
+  const verified: Verified = { kind: 'new', seen: next, doc: opened.doc.value };
+  if (opened.envelope !== undefined) verified.envelope = opened.envelope;
+  return verified;
 }
 
 /** {@link openServed} then {@link checkServed}: one served version, verified. */
