@@ -239,4 +239,17 @@ describe('sync bridge', () => {
       'c4',
     ]);
   });
+
+  it('an idle pass saves no marks; a pass that mirrors something does', async () => {
+    const { a } = setup();
+    await a.conversations.write('c1', { id: 'c1', title: 'Trip' });
+    await a.bridge.run();
+    const saves = a.marks.saves;
+    expect(saves).toBeGreaterThan(0);
+    await a.bridge.run();
+    expect(a.marks.saves).toBe(saves);
+    await a.conversations.write('c1', { id: 'c1', title: 'Trip to Oslo' });
+    await a.bridge.run();
+    expect(a.marks.saves).toBeGreaterThan(saves);
+  });
 });

@@ -158,13 +158,23 @@ export function createSyncBridge(o: SyncBridgeOptions): SyncBridge {
   async function withMarks<T>(
     fn: (marks: Record<string, number>, stamps: StampBook) => Promise<T>,
   ): Promise<T> {
-    const marks = await o.marks.load();
+    const loaded = await o.marks.load();
     const stamps = stampBook((await o.marks.loadStamps?.()) ?? {});
+    // Saved only when a mark moved: a pass has three steps, and an idle poll changes nothing
+    // (the marks of a large vault are one object of 10,000+ entries).
+    let changed = false;
+    const marks = new Proxy(loaded, {
+      set(target, key: string, rev: number) {
+        if (target[key] !== rev) changed = true;
+        target[key] = rev;
+        return true;
+      },
+    });
     try {
       return await fn(marks, stamps);
     } finally {
       // Saved even after a failure: marks only ever record work that really happened.
-      await o.marks.save(marks);
+      if (changed) await o.marks.save(loaded);
       if (stamps.changed) await o.marks.saveStamps?.(stamps.all);
     }
   }

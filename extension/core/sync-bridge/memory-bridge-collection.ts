@@ -80,14 +80,17 @@ export function createMemoryBridgeCollection(name: string) {
 export function createMemoryMarkStore(): MarkStore & {
   stamps(): MirrorStamps;
   stampSaves: number;
+  saves: number;
 } {
   let marks: Record<string, number> = {};
   let stamps: MirrorStamps = {};
   const store = {
     stampSaves: 0,
+    saves: 0,
     load: async () => ({ ...marks }),
     save: async (m: Record<string, number>) => {
       marks = { ...m };
+      store.saves += 1;
     },
     loadStamps: async () => ({ ...stamps }),
     saveStamps: async (s: MirrorStamps) => {
